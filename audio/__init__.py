@@ -1,0 +1,1 @@
+"""Voice announcements: chime, speech synthesis worker, player and announcer (to come)."""

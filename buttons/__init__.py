@@ -1,0 +1,1 @@
+"""Counter call buttons on GPIO and their keyboard stand-ins (to come)."""

@@ -1,0 +1,169 @@
+"""The ``callboard`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from callboard import __version__
+from config import EXAMPLE, Config, load_config
+from lobby.errors import CallboardError, ConfigError, ContractError
+
+_LOG = logging.getLogger("callboard")
+DEFAULT_CONFIG = Path("/etc/callboard/callboard.toml")
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+def _setup_logging(verbose: bool) -> None:
+    under_journal = bool(os.environ.get("JOURNAL_STREAM"))
+    fmt = (
+        "%(levelname)s %(name)s: %(message)s"
+        if under_journal
+        else "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format=fmt, datefmt="%H:%M:%S"
+    )
+
+
+def _config_or_exit(path: Path) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        _print_config_error(exc)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def _print_config_error(exc: ConfigError) -> None:
+    print(f"{exc.path}: {len(exc.problems)} problem(s):", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1920x1080") from None
+    if not (64 <= width <= 7680 and 64 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"{text!r} is outside 64x64..7680x4320")
+    return width, height
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-11-25T10:15") from None
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    config = _config_or_exit(args.path)
+    print(
+        f"{args.path}: OK: site {config.site}, device {config.device}, "
+        f"{len(config.services)} services, {len(config.counters)} counters, "
+        f"broker {config.mqtt.host}:{config.mqtt.port}"
+    )
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from callboard.render import render_board, render_size
+    from lobby.contract import parse_board
+
+    config = _config_or_exit(args.config)
+    snapshot = None
+    if args.board is not None:
+        try:
+            snapshot = parse_board(args.board.read_bytes())
+        except OSError as exc:
+            print(f"{args.board}: cannot read: {exc.strerror}", file=sys.stderr)
+            return EXIT_CONFIG
+        except ContractError as exc:
+            print(f"{args.board}: not a BoardSnapshot: {exc.reason}", file=sys.stderr)
+            return EXIT_CONFIG
+    render_board(
+        config,
+        snapshot,
+        args.out,
+        render_size(config, args.size),
+        args.time,
+        link_up=not args.offline,
+    )
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from callboard.daemon import Daemon
+
+    path = args.config
+    if path is None:
+        path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else EXAMPLE
+    config = _config_or_exit(path)
+    _LOG.info(
+        "callboard %s for site %s (device %s), config %s",
+        __version__,
+        config.site,
+        config.device,
+        path,
+    )
+    return Daemon(config).run()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from callboard.demo import run_demo
+
+    config = _config_or_exit(args.config or EXAMPLE)
+    return run_demo(config, interval_s=args.interval)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="callboard", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"callboard {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the lobby screen daemon")
+    run.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"config file (default {DEFAULT_CONFIG}, else the shipped example)",
+    )
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="run the board on a private broker with sample calls")
+    demo.add_argument("--config", type=Path, default=None, help="config (default: the example)")
+    demo.add_argument("--interval", type=float, default=5.0, help="seconds between sample calls")
+    demo.set_defaults(func=cmd_demo)
+
+    render = sub.add_parser("render", help="draw one frame of a BoardSnapshot to a PNG")
+    render.add_argument("--config", type=Path, required=True)
+    render.add_argument("--board", type=Path, help="a BoardSnapshot payload (JSON file)")
+    render.add_argument("--out", type=Path, required=True, help="the PNG to write")
+    render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: the config's)")
+    render.add_argument("--time", type=_moment, help="clock time to show, e.g. 2026-11-25T10:15")
+    render.add_argument("--offline", action="store_true", help="show the reconnecting badge")
+    render.set_defaults(func=cmd_render)
+
+    check = sub.add_parser("check-config", help="check a config file and exit")
+    check.add_argument("path", type=Path)
+    check.set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    try:
+        return int(args.func(args))
+    except CallboardError as exc:
+        _LOG.error("%s", exc)
+        return EXIT_FAILURE

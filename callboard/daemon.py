@@ -1,0 +1,226 @@
+"""The display daemon: one inbox, one pygame loop on the main thread, the broker at the edge.
+
+Other threads (paho's network loop, signal handlers, later the voice and the buttons) only
+put messages on the inbox. The main thread sleeps on that inbox until a message comes or
+the board changes by itself (the flash, the clock's minute), applies what came, repaints
+the regions that changed, presents them and acknowledges the calls now on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import FrameType
+from typing import Any
+
+import pygame
+
+from callboard import __version__
+from config.settings import Config
+from display.board_view import BoardPainter, Frame
+from display.fonts import find_fonts
+from display.screen import Screen, open_screen
+from display.text import TextCache
+from display.theme import theme_named
+from lobby.board import BoardState
+from lobby.contract import BoardSnapshot, CallEvent, ScopedNotice
+from mqtt_client.link import LinkState, MqttLink
+
+_LOG = logging.getLogger(__name__)
+
+EVENT_PUMP_S = 0.05  # how often a real window or console is polled for input while idle
+STATUS_EVERY_S = 60.0
+MAX_PENDING_ACKS = 1000
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Leave the loop (SIGTERM, SIGINT, the window closed)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class SaveFrame:
+    """Save the current frame as a PNG (SIGUSR1), for support."""
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class Daemon:
+    """Runs one lobby screen until told to stop."""
+
+    def __init__(
+        self,
+        config: Config,
+        link_factory: Callable[..., MqttLink] = MqttLink,
+        screen_factory: Callable[..., Screen] = open_screen,
+    ) -> None:
+        self.config = config
+        self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self.board = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
+        self._link_factory = link_factory
+        self._screen_factory = screen_factory
+        self._link_up = False
+        self._pending_acks: dict[str, None] = {}
+        self._frame_ms = 0.0
+        self._frames = 0
+        self._running = False
+        self.notices: dict[str, ScopedNotice] = {}
+
+    # Setting up
+
+    def _install_signals(self) -> None:
+        def on_stop(signum: int, _frame: FrameType | None) -> None:
+            self.inbox.put(Stop(signal.Signals(signum).name))
+
+        def on_usr1(_signum: int, _frame: FrameType | None) -> None:
+            self.inbox.put(SaveFrame())
+
+        signal.signal(signal.SIGTERM, on_stop)
+        signal.signal(signal.SIGINT, on_stop)
+        signal.signal(signal.SIGUSR1, on_usr1)
+
+    def status_fields(self) -> dict[str, Any]:
+        """Figures for DeviceStatus (read from paho's thread: plain values only)."""
+        return {
+            "frame_ms": round(self._frame_ms, 2),
+            "frames": self._frames,
+            "board_seq": self.board.seq,
+        }
+
+    def run(self) -> int:
+        """Open the screen, connect, and show calls until a Stop arrives. Returns an exit code."""
+        fonts = find_fonts(self.config.display.font)
+        screen = self._screen_factory(
+            self.config.display, caption=f"callboard · {self.config.site}"
+        )
+        text = TextCache(fonts)
+        painter = BoardPainter(
+            self.config, text, theme_named(self.config.display.theme), screen.size
+        )
+        link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
+        self._install_signals()
+        link.start()
+        self._running = True
+        try:
+            self._loop(screen, painter, link)
+        finally:
+            self._running = False
+            link.stop()
+            pygame.display.quit()
+        return 0
+
+    # The loop
+
+    def _loop(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
+        next_status = time.monotonic() + STATUS_EVERY_S
+        while True:
+            now = time.monotonic()
+            wake = min(self._next_change(now), next_status)
+            if screen.needs_events:
+                wake = min(wake, now + EVENT_PUMP_S)
+            items = self._wait(max(0.0, wake - now))
+            if screen.needs_events:
+                items.extend(self._pygame_events())
+            stop = next((item for item in items if isinstance(item, Stop)), None)
+            for item in items:
+                self._apply(item, screen)
+            self._present(screen, painter, link)
+            if stop is not None:
+                _LOG.info("stopping (%s)", stop.reason)
+                return
+            if time.monotonic() >= next_status:
+                link.publish_status()
+                next_status = time.monotonic() + STATUS_EVERY_S
+
+    def _wait(self, timeout: float) -> list[object]:
+        """Sleep until a message or the timeout; then take what is waiting, one call at most.
+
+        One CallEvent per frame guarantees that every call is drawn (and so acknowledged)
+        even in a burst; other messages are cheap to merge and are all taken.
+        """
+        items: list[object] = []
+        try:
+            items.append(
+                self.inbox.get(timeout=timeout) if timeout > 0 else self.inbox.get_nowait()
+            )
+        except queue.Empty:
+            return items
+        while not isinstance(items[-1], CallEvent | Stop):
+            try:
+                items.append(self.inbox.get_nowait())
+            except queue.Empty:
+                break
+        return items
+
+    def _next_change(self, now: float) -> float:
+        """The next moment the board changes by itself: the flash or the clock's minute."""
+        wall = time.time()
+        to_minute = 60.0 - (wall % 60.0) + 0.01
+        return min(self.board.next_change(now), now + to_minute)
+
+    def _pygame_events(self) -> list[object]:
+        items: list[object] = []
+        windowless = bool(pygame.display.get_surface().get_flags() & pygame.FULLSCREEN)
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                items.append(Stop("window closed"))
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not windowless:
+                items.append(Stop("Esc pressed"))
+        return items
+
+    def _apply(self, item: object, screen: Screen) -> None:
+        now = time.monotonic()
+        if isinstance(item, CallEvent):
+            if self.board.apply_call(item, now):
+                self._pending_acks[item.id] = None
+                _LOG.info("call %s: ticket %s to counter %s", item.id, item.ticket, item.counter)
+        elif isinstance(item, BoardSnapshot):
+            if self.board.apply_snapshot(item):
+                _LOG.debug("board snapshot seq %d", item.seq)
+        elif isinstance(item, ScopedNotice):
+            self.notices[item.scope] = item
+        elif isinstance(item, LinkState):
+            self._link_up = item.connected
+        elif isinstance(item, SaveFrame):
+            self._save(screen)
+
+    def _save(self, screen: Screen) -> None:
+        path = self.config.display.screenshot
+        try:
+            screen.save(path)
+        except (OSError, pygame.error) as exc:
+            _LOG.warning("could not save the frame to %s: %s", path, exc)
+        else:
+            _LOG.info("saved the current frame to %s", path.resolve())
+
+    def _present(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
+        started = time.perf_counter()
+        frame = Frame(self.board, time.monotonic(), local_now(), self._link_up)
+        dirty = painter.paint(screen.surface, frame)
+        if not dirty:
+            return
+        shown_at = screen.present(dirty)
+        self._frame_ms = (time.perf_counter() - started) * 1000
+        self._frames += 1
+        self._ack_shown(painter, link, shown_at)
+
+    def _ack_shown(self, painter: BoardPainter, link: MqttLink, shown_at: float) -> None:
+        if not self._pending_acks:
+            return
+        moment = datetime.fromtimestamp(shown_at).astimezone()
+        for call in painter.visible_calls(self.board):
+            if call.id in self._pending_acks:
+                del self._pending_acks[call.id]
+                link.publish_ack(call.id, "shown", moment)
+        if len(self._pending_acks) > MAX_PENDING_ACKS:  # calls replaced before they were drawn
+            on_board = {call.id for call in self.board.calls}
+            self._pending_acks = {i: None for i in self._pending_acks if i in on_board}

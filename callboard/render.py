@@ -1,0 +1,51 @@
+"""One frame of the board, drawn off-screen: previews, documentation, support, tests."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from config.settings import Config
+from display.board_view import BoardPainter, Frame
+from display.fonts import find_fonts
+from display.text import TextCache
+from display.theme import theme_named
+from lobby.board import BoardState
+from lobby.contract import BoardSnapshot
+
+DEFAULT_SIZE = (1920, 1080)
+
+
+def render_size(config: Config, override: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The size asked for, else the configured one, else full HD."""
+    if override is not None:
+        return override
+    if config.display.width and config.display.height:
+        return (config.display.width, config.display.height)
+    return DEFAULT_SIZE
+
+
+def render_board(
+    config: Config,
+    snapshot: BoardSnapshot | None,
+    out: Path,
+    size: tuple[int, int] = DEFAULT_SIZE,
+    wall: datetime | None = None,
+    link_up: bool = True,
+) -> BoardPainter:
+    """Draw a snapshot as the lobby would see it and save it as a PNG."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame  # after the driver is chosen
+
+    surface = pygame.Surface(size)
+    painter = BoardPainter(
+        config, TextCache(find_fonts(config.display.font)), theme_named(config.display.theme), size
+    )
+    state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
+    if snapshot is not None:
+        state.apply_snapshot(snapshot)
+    painter.paint(surface, Frame(state, 0.0, wall or datetime.now().astimezone(), link_up))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(surface, str(out))
+    return painter

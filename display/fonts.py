@@ -1,0 +1,91 @@
+"""Finding a font that draws Chinese, on the system, by path.
+
+Debian ships two good families: Noto Sans CJK (fonts-noto-cjk; its .ttc holds the Japanese,
+Korean, Simplified and Traditional Chinese faces, and index 2 is Simplified Chinese) and
+WenQuanYi Zen Hei (fonts-wqy-zenhei, smaller, for a Pi with little storage).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from lobby.errors import FontError
+
+_LOG = logging.getLogger(__name__)
+
+INSTALL_HINT = (
+    "install Debian's fonts-noto-cjk (or fonts-wqy-zenhei): sudo apt install fonts-noto-cjk"
+)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One face inside a font file."""
+
+    path: Path
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """The regular and bold faces the board draws with."""
+
+    regular: FontFace
+    bold: FontFace
+
+
+_NOTO = Path("/usr/share/fonts/opentype/noto")
+_WQY = Path("/usr/share/fonts/truetype/wqy")
+KNOWN_FONTS = (
+    FontChoice(
+        FontFace(_NOTO / "NotoSansCJK-Regular.ttc", 2), FontFace(_NOTO / "NotoSansCJK-Bold.ttc", 2)
+    ),
+    FontChoice(FontFace(_WQY / "wqy-zenhei.ttc"), FontFace(_WQY / "wqy-zenhei.ttc")),
+    FontChoice(FontFace(_WQY / "wqy-microhei.ttc"), FontFace(_WQY / "wqy-microhei.ttc")),
+)
+
+
+def _fontconfig_choice() -> FontChoice | None:
+    """Ask fontconfig for any Simplified Chinese font (other distributions, other paths)."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        result = subprocess.run(
+            [fc_match, "--format=%{file}\n%{index}\n%{lang}", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = result.stdout.split("\n")
+    if len(lines) < 3 or "zh-cn" not in lines[2].split("|"):
+        return None  # fontconfig's best match for Chinese cannot draw Chinese
+    path = Path(lines[0])
+    if not path.is_file():
+        return None
+    face = FontFace(path, int(lines[1]) if lines[1].isdigit() else 0)
+    return FontChoice(face, face)
+
+
+def find_fonts(override: Path | None = None) -> FontChoice:
+    """The configured font, else the first known CJK font installed, else fontconfig's."""
+    if override is not None:
+        if not override.is_file():
+            raise FontError(f"the configured font {override} does not exist; {INSTALL_HINT}")
+        face = FontFace(override, 2 if override.name.startswith("NotoSansCJK") else 0)
+        return FontChoice(face, face)
+    for choice in KNOWN_FONTS:
+        if choice.regular.path.is_file() and choice.bold.path.is_file():
+            return choice
+    found = _fontconfig_choice()
+    if found is not None:
+        _LOG.info("using %s, found by fontconfig", found.regular.path)
+        return found
+    raise FontError(f"no font that can draw Chinese was found; {INSTALL_HINT}")

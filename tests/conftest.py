@@ -1,0 +1,242 @@
+"""Fixtures with real parts: Debian's mosquitto on a free loopback port, pygame's dummy
+video driver rendering real frames, tesseract reading what a person would read off them."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import paho.mqtt.client as mqtt
+import pygame
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from callboard.broker import PrivateBroker
+from config import EXAMPLE, Config, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[PrivateBroker]:
+    """One real mosquitto for the session; tests keep apart by using their own site ids."""
+    with PrivateBroker() as running:
+        yield running
+
+
+@dataclasses.dataclass
+class Received:
+    topic: str
+    payload: bytes
+    retain: bool
+    at: float
+
+    def json(self) -> Any:
+        return json.loads(self.payload)
+
+
+class Peer:
+    """A plain MQTT client standing in for the queue engine, a monitor or a tester."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.messages: list[Received] = []
+        self._lock = threading.Condition()
+        self.client = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=f"test-peer-{uuid.uuid4().hex[:8]}",
+        )
+        self.client.on_message = self._on_message
+        self.client.connect(host, port)
+        self.client.loop_start()
+
+    def _on_message(self, _c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
+        with self._lock:
+            self.messages.append(
+                Received(message.topic, message.payload, bool(message.retain), time.time())
+            )
+            self._lock.notify_all()
+
+    def subscribe(self, topic: str) -> None:
+        result, _mid = self.client.subscribe(topic, qos=1)
+        assert result == mqtt.MQTT_ERR_SUCCESS
+        time.sleep(0.1)  # let the SUBACK land before the test publishes
+
+    def publish(
+        self, topic: str, payload: bytes | str | dict[str, Any], retain: bool = False
+    ) -> None:
+        if isinstance(payload, dict):
+            payload = json.dumps(payload)
+        self.client.publish(topic, payload, qos=1, retain=retain).wait_for_publish(5)
+
+    def on(self, topic: str) -> list[Received]:
+        with self._lock:
+            return [m for m in self.messages if m.topic == topic]
+
+    def wait_for(
+        self,
+        topic: str,
+        predicate: Callable[[Received], bool] = lambda m: True,
+        timeout: float = 10.0,
+        count: int = 1,
+    ) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [m for m in self.messages if m.topic == topic and predicate(m)]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"waited {timeout} s for {count} message(s) on {topic}; got {len(found)}"
+                    )
+                self._lock.wait(left)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def peer(broker: PrivateBroker) -> Iterator[Peer]:
+    client = Peer(broker.host, broker.port)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def site() -> str:
+    """A site id of this test's own, so retained messages of other tests never reach it."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+def config_text(site: str, port: int, device: str = "screen-1", extra_display: str = "") -> str:
+    """The shipped example with this test's site, device and broker port."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('site = "hz-main"', f'site = "{site}"')
+    text = text.replace('device = "lobby-pi-1"', f'device = "{device}"')
+    text = text.replace("port = 1883", f"port = {port}")
+    text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
+    return text.replace("[display]\n", f"[display]\n{extra_display}\n")
+
+
+@pytest.fixture
+def lobby_config(tmp_path: Path, site: str, broker: PrivateBroker) -> Config:
+    path = tmp_path / "callboard.toml"
+    path.write_text(config_text(site, broker.port), encoding="utf-8")
+    return load_config(path)
+
+
+class DaemonProcess:
+    """``callboard run`` in a process of its own, headless, as systemd would run it."""
+
+    def __init__(self, config_path: Path, workdir: Path) -> None:
+        env = {
+            **os.environ,
+            "SDL_VIDEODRIVER": "dummy",
+            "SDL_AUDIODRIVER": "dummy",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_path = workdir / "daemon.log"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "callboard", "run", "--config", str(config_path)],
+            cwd=workdir,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def stop(self, timeout: float = 10.0) -> int:
+        if self.alive:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return int(self.process.returncode)
+
+
+@pytest.fixture
+def start_daemon(
+    tmp_path: Path, site: str, broker: PrivateBroker
+) -> Iterator[Callable[..., DaemonProcess]]:
+    started: list[DaemonProcess] = []
+
+    def start(device: str = "screen-1", extra_display: str = "") -> DaemonProcess:
+        workdir = tmp_path / device
+        workdir.mkdir(exist_ok=True)
+        path = workdir / "callboard.toml"
+        path.write_text(config_text(site, broker.port, device, extra_display), encoding="utf-8")
+        daemon = DaemonProcess(path, workdir)
+        started.append(daemon)
+        return daemon
+
+    yield start
+    for daemon in started:
+        daemon.stop()
+
+
+def ocr_line(image: pygame.Surface, box: pygame.Rect, alphabet: str = "") -> str:
+    """Read one line of text in a box of a frame, as a person would: with tesseract.
+
+    The box is scaled so that its text is about 100 px tall, the size tesseract reads best.
+    """
+    if shutil.which("tesseract") is None:
+        pytest.fail(
+            "tesseract is not installed (apt install tesseract-ocr); scripts/dev.sh installs it"
+        )
+    crop = image.subsurface(box.clip(image.get_rect())).copy()
+    scale = 100 / max(1, box.height)
+    crop = pygame.transform.smoothscale(
+        crop, (max(1, int(crop.get_width() * scale)), max(1, int(crop.get_height() * scale)))
+    )
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"ocr-{uuid.uuid4().hex}.png"
+    pygame.image.save(crop, str(path))
+    try:
+        args = ["tesseract", str(path), "stdout", "--psm", "7"]
+        if alphabet:
+            args += ["-c", f"tessedit_char_whitelist={alphabet}"]
+        result = subprocess.run(args, capture_output=True, text=True, timeout=30, check=False)
+    finally:
+        path.unlink(missing_ok=True)
+    return result.stdout.strip()
+
+
+TICKET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
