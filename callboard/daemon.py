@@ -9,6 +9,7 @@ the regions that changed, presents them and acknowledges the calls now on screen
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import signal
 import time
@@ -29,13 +30,15 @@ from display.text import TextCache
 from display.theme import theme_named
 from lobby.board import BoardState
 from lobby.contract import BoardSnapshot, CallEvent, ScopedNotice
-from mqtt_client.link import LinkState, MqttLink
+from mqtt_client.link import LinkState, MqttLink, Rejected
 
 _LOG = logging.getLogger(__name__)
 
 EVENT_PUMP_S = 0.05  # how often a real window or console is polled for input while idle
-STATUS_EVERY_S = 60.0
+STATUS_EVERY_S = 60.0  # heartbeat of the retained DeviceStatus
+STATUS_SOON_S = 5.0  # a changed figure (a refused payload) is reported this soon, not sooner
 MAX_PENDING_ACKS = 1000
+LINK_GRACE_S = 3.0  # the reconnecting badge shows once the broker has been away this long
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,13 @@ class Daemon:
         self._link_factory = link_factory
         self._screen_factory = screen_factory
         self._link_up = False
+        self._link_down_since = time.monotonic()
         self._pending_acks: dict[str, None] = {}
         self._frame_ms = 0.0
         self._frames = 0
         self._running = False
+        self._status_sent = 0.0
+        self._status_at = math.inf
         self.notices: dict[str, ScopedNotice] = {}
 
     # Setting up
@@ -121,10 +127,11 @@ class Daemon:
     # The loop
 
     def _loop(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
-        next_status = time.monotonic() + STATUS_EVERY_S
+        self._status_at = time.monotonic() + STATUS_EVERY_S
+        self._present(screen, painter, link)  # the board is up before the broker answers
         while True:
             now = time.monotonic()
-            wake = min(self._next_change(now), next_status)
+            wake = min(self._next_change(now), self._status_at)
             if screen.needs_events:
                 wake = min(wake, now + EVENT_PUMP_S)
             items = self._wait(max(0.0, wake - now))
@@ -137,9 +144,10 @@ class Daemon:
             if stop is not None:
                 _LOG.info("stopping (%s)", stop.reason)
                 return
-            if time.monotonic() >= next_status:
+            if time.monotonic() >= self._status_at:
                 link.publish_status()
-                next_status = time.monotonic() + STATUS_EVERY_S
+                self._status_sent = time.monotonic()
+                self._status_at = self._status_sent + STATUS_EVERY_S
 
     def _wait(self, timeout: float) -> list[object]:
         """Sleep until a message or the timeout; then take what is waiting, one call at most.
@@ -162,10 +170,17 @@ class Daemon:
         return items
 
     def _next_change(self, now: float) -> float:
-        """The next moment the board changes by itself: the flash or the clock's minute."""
+        """The next moment the board changes by itself: the flash, the minute, the badge."""
         wall = time.time()
         to_minute = 60.0 - (wall % 60.0) + 0.01
-        return min(self.board.next_change(now), now + to_minute)
+        badge_due = math.inf
+        if self._link_looks_up(now) and not self._link_up:
+            badge_due = self._link_down_since + LINK_GRACE_S
+        return min(self.board.next_change(now), now + to_minute, badge_due)
+
+    def _link_looks_up(self, now: float) -> bool:
+        """Up, or down for less than the grace time (no badge flicker at start or on a blip)."""
+        return self._link_up or now - self._link_down_since < LINK_GRACE_S
 
     def _pygame_events(self) -> list[object]:
         items: list[object] = []
@@ -190,6 +205,9 @@ class Daemon:
             self.notices[item.scope] = item
         elif isinstance(item, LinkState):
             self._link_up = item.connected
+            self._link_down_since = now
+        elif isinstance(item, Rejected):
+            self._status_at = min(self._status_at, self._status_sent + STATUS_SOON_S)
         elif isinstance(item, SaveFrame):
             self._save(screen)
 
@@ -204,7 +222,8 @@ class Daemon:
 
     def _present(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
         started = time.perf_counter()
-        frame = Frame(self.board, time.monotonic(), local_now(), self._link_up)
+        now = time.monotonic()
+        frame = Frame(self.board, now, local_now(), self._link_looks_up(now))
         dirty = painter.paint(screen.surface, frame)
         if not dirty:
             return

@@ -50,6 +50,14 @@ class LinkState:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A payload was refused (already logged); the daemon refreshes its DeviceStatus."""
+
+    topic: str
+    reason: str
+
+
 Deliver = Callable[[object], None]
 StatusFields = Callable[[], Mapping[str, Any]]
 
@@ -227,6 +235,7 @@ class MqttLink:
             with self._lock:
                 self._rejected += 1
             self._warn.warning(f"reject:{topic}", "refused a message on %s: %s", topic, exc.reason)
+            self._deliver(Rejected(topic, exc.reason))
             return
         message_id = getattr(parsed, "id", None)
         if message_id is not None and not self._seen.first_time(topic, message_id):

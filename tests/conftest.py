@@ -190,11 +190,14 @@ def start_daemon(
 ) -> Iterator[Callable[..., DaemonProcess]]:
     started: list[DaemonProcess] = []
 
-    def start(device: str = "screen-1", extra_display: str = "") -> DaemonProcess:
+    def start(
+        device: str = "screen-1", extra_display: str = "", port: int | None = None
+    ) -> DaemonProcess:
         workdir = tmp_path / device
         workdir.mkdir(exist_ok=True)
         path = workdir / "callboard.toml"
-        path.write_text(config_text(site, broker.port, device, extra_display), encoding="utf-8")
+        text = config_text(site, port or broker.port, device, extra_display)
+        path.write_text(text, encoding="utf-8")
         daemon = DaemonProcess(path, workdir)
         started.append(daemon)
         return daemon
@@ -207,14 +210,17 @@ def start_daemon(
 def ocr_line(image: pygame.Surface, box: pygame.Rect, alphabet: str = "") -> str:
     """Read one line of text in a box of a frame, as a person would: with tesseract.
 
-    The box is scaled so that its text is about 100 px tall, the size tesseract reads best.
+    The box gets a narrow margin and is scaled so that its text is about 80 px tall,
+    the size tesseract reads best.
     """
     if shutil.which("tesseract") is None:
         pytest.fail(
             "tesseract is not installed (apt install tesseract-ocr); scripts/dev.sh installs it"
         )
+    scale = 80 / max(1, box.height)  # text about 80 px tall reads best
+    pad = max(6, box.height // 10)  # a quiet margin, not so wide it takes in the neighbours
+    box = box.inflate(2 * pad, pad)
     crop = image.subsurface(box.clip(image.get_rect())).copy()
-    scale = 100 / max(1, box.height)
     crop = pygame.transform.smoothscale(
         crop, (max(1, int(crop.get_width() * scale)), max(1, int(crop.get_height() * scale)))
     )
