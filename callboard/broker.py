@@ -53,6 +53,7 @@ class PrivateBroker:
             f"listener {self.port} {self.host}\n"
             "allow_anonymous true\n"
             "persistence false\n"
+            "set_tcp_nodelay true\n"  # small messages (acks, presses) go out at once
             f"log_dest file {self._dir / 'mosquitto.log'}\n"
             f"{self._extra}\n"
         )

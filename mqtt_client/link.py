@@ -9,6 +9,7 @@ screen can never stall the network loop.
 from __future__ import annotations
 
 import logging
+import socket
 import ssl
 import threading
 import time
@@ -60,6 +61,17 @@ class Rejected:
 
 Deliver = Callable[[object], None]
 StatusFields = Callable[[], Mapping[str, Any]]
+
+
+def _no_delay(client: mqtt.Client) -> None:
+    """Send small packets at once: without this, an ack written right after the PUBACK of
+    its call waits out the broker's delayed ACK (Nagle's algorithm), about 40 ms on Linux."""
+    sock = client.socket()
+    if isinstance(sock, socket.socket):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError as exc:
+            _LOG.debug("TCP_NODELAY not set: %s", exc)
 
 
 def _now() -> datetime:
@@ -191,6 +203,7 @@ class MqttLink:
             if reason.is_failure:
                 self._warn.warning("connect", "the broker refused the connection: %s", reason)
                 return
+            _no_delay(client)
             topics = [(topic, QOS) for topic in self._parsers]
             client.subscribe(topics)
             client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)

@@ -1,0 +1,143 @@
+"""Publish-to-shown latency: N calls through a real broker to a real daemon process.
+
+Starts a private mosquitto and ``callboard run`` (headless, SDL's dummy driver, at the
+chosen size), publishes calls at a steady pace and reads the ``shown`` acks. The ack's
+``ts`` is taken right after the frame that shows the call went out, so ``shown - publish``
+is the time a lobby waits between the engine's call and the number on the TV.
+
+    .venv/bin/python bench/latency.py [--calls 30] [--interval 0.2] [--size 1920x1080]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from callboard.broker import PrivateBroker  # noqa: E402
+from config import EXAMPLE  # noqa: E402
+from lobby.contract import encode, format_ts, parse_ts  # noqa: E402
+from mqtt_client.topics import Topics  # noqa: E402
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between calls")
+    parser.add_argument("--size", default="1920x1080")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+
+    with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
+        site, device = "bench", "bench-screen"
+        text = EXAMPLE.read_text(encoding="utf-8")
+        text = text.replace('site = "hz-main"', f'site = "{site}"')
+        text = text.replace('device = "lobby-pi-1"', f'device = "{device}"')
+        text = text.replace("port = 1883", f"port = {broker.port}")
+        text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
+        text = text.replace("width = 0\nheight = 0", f"width = {width}\nheight = {height}")
+        config = Path(work) / "callboard.toml"
+        config.write_text(text, encoding="utf-8")
+        topics = Topics("callboard", site)
+
+        acks: dict[str, tuple[float, float]] = {}
+        online = threading.Event()
+        done = threading.Event()
+
+        def on_message(_c: object, _u: object, message: mqtt.MQTTMessage) -> None:
+            body = json.loads(message.payload)
+            if message.topic == topics.status(device) and body.get("state") == "online":
+                online.set()
+            elif message.topic == topics.ack(device) and body.get("event") == "shown":
+                acks[body["call_id"]] = (parse_ts(body["ts"]).timestamp(), time.time())
+                if len(acks) >= args.calls:
+                    done.set()
+
+        client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench")
+        client.on_message = on_message
+        client.connect(broker.host, broker.port)
+        client.subscribe([(topics.status(device), 1), (topics.ack(device), 1)])
+        client.loop_start()
+
+        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "callboard", "run", "--config", str(config)],
+            cwd=work,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            if not online.wait(30):
+                print("the daemon did not come online", file=sys.stderr)
+                return 1
+            time.sleep(1.0)  # let the first frames settle
+            sent: dict[str, float] = {}
+            for i in range(args.calls):
+                call_id = f"bench-{i:05d}"
+                payload = encode(
+                    {
+                        "id": call_id,
+                        "ticket": f"A{i % 1000:03d}",
+                        "counter": str(1 + i % 6),
+                        "service": "general",
+                        "kind": "call",
+                        "ts": format_ts(_now()),
+                    }
+                )
+                sent[call_id] = time.time()
+                client.publish(topics.call, payload, qos=1)
+                time.sleep(args.interval)
+            done.wait(10)
+        finally:
+            daemon.terminate()
+            daemon.wait(10)
+            client.disconnect()
+            client.loop_stop()
+
+    shown = [(acks[i][0] - sent[i]) * 1000 for i in sent if i in acks]
+    round_trip = [(acks[i][1] - sent[i]) * 1000 for i in sent if i in acks]
+    print(
+        f"calls published: {len(sent)}, shown acks: {len(shown)} ({args.interval * 1000:.0f} ms "
+        f"apart, {width}x{height}, headless)"
+    )
+    if not shown:
+        return 1
+    print(
+        f"publish -> shown  ms: p50 {percentile(shown, 0.5):6.1f}"
+        f"  p99 {percentile(shown, 0.99):6.1f}"
+        f"  max {max(shown):6.1f}  mean {statistics.fmean(shown):6.1f}"
+    )
+    print(
+        f"publish -> ack at the publisher ms: p50 {percentile(round_trip, 0.5):6.1f}  "
+        f"p99 {percentile(round_trip, 0.99):6.1f}"
+    )
+    return 0 if len(shown) == len(sent) else 1
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""The command line as a technician uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+
+from config import EXAMPLE, load_config
+from display.board_view import BoardPainter, Frame
+from display.fonts import find_fonts
+from display.text import TextCache
+from display.theme import THEMES
+from lobby.board import BoardState
+from lobby.contract import parse_board
+from tests import payloads
+from tests.conftest import TICKET_ALPHABET, ocr_line
+from tests.payloads import dumps
+
+CALLS = [("c3", "A023", "3", "general"), ("c2", "C105", "4", "consult"), ("c1", "V002", "1", "vip")]
+
+
+def snapshot_payload() -> dict:
+    calls = [
+        {"id": i, "ticket": t, "counter": c, "service": s, "ts": payloads.TS}
+        for i, t, c, s in CALLS
+    ]
+    return payloads.board(5512, calls, waiting={"general": 7, "consult": 2, "vip": 0})
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "callboard", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_render_draws_a_snapshot_whose_tickets_a_person_can_read(tmp_path: Path) -> None:
+    board = tmp_path / "board.json"
+    board.write_text(json.dumps(snapshot_payload()))
+    out = tmp_path / "board.png"
+    result = run_cli(
+        "render",
+        "--config",
+        str(EXAMPLE),
+        "--board",
+        str(board),
+        "--out",
+        str(out),
+        "--time",
+        "2026-11-25T10:15",
+    )
+    assert result.returncode == 0, result.stderr
+    image = pygame.image.load(str(out))
+    assert image.get_size() == (1920, 1080)
+    # Where the board puts them: the same layout code, painted off-screen.
+    state = BoardState()
+    state.apply_snapshot(parse_board(dumps(snapshot_payload())))
+    painter = BoardPainter(
+        load_config(EXAMPLE), TextCache(find_fonts()), THEMES["default"], (1920, 1080)
+    )
+    painter.paint(pygame.Surface((1920, 1080)), Frame(state, 0.0, _wall()))
+    hero = dict(painter.drawn["hero"])
+    recent = dict(painter.drawn["recent"])
+    assert ocr_line(image, hero["A023"], TICKET_ALPHABET) == "A023"
+    assert ocr_line(image, recent["C105"], TICKET_ALPHABET) == "C105"
+    assert ocr_line(image, recent["V002"], TICKET_ALPHABET) == "V002"
+    assert hero["A023"].height > 200
+
+
+def test_render_takes_other_sizes(tmp_path: Path) -> None:
+    out = tmp_path / "portrait.png"
+    result = run_cli("render", "--config", str(EXAMPLE), "--out", str(out), "--size", "1080x1920")
+    assert result.returncode == 0, result.stderr
+    assert pygame.image.load(str(out)).get_size() == (1080, 1920)
+
+
+def test_render_refuses_a_bad_snapshot_in_one_line(tmp_path: Path) -> None:
+    board = tmp_path / "board.json"
+    board.write_text(json.dumps(payloads.board(seq="x")))
+    result = run_cli(
+        "render", "--config", str(EXAMPLE), "--board", str(board), "--out", str(tmp_path / "x.png")
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == f"{board}: not a BoardSnapshot: field 'seq' is a string, "
+        "expected an integer"
+    )
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_arguments_are_usage_errors_not_tracebacks(tmp_path: Path) -> None:
+    result = run_cli("render", "--config", str(EXAMPLE), "--out", "x.png", "--size", "big")
+    assert result.returncode == 2 and "is not a size like 1920x1080" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _wall():
+    from datetime import datetime
+
+    return datetime(2026, 11, 25, 10, 15).astimezone()
