@@ -184,7 +184,8 @@ class Daemon:
 
     def _pygame_events(self) -> list[object]:
         items: list[object] = []
-        windowless = bool(pygame.display.get_surface().get_flags() & pygame.FULLSCREEN)
+        surface = pygame.display.get_surface()
+        windowless = surface is None or bool(surface.get_flags() & pygame.FULLSCREEN)
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 items.append(Stop("window closed"))

@@ -232,14 +232,18 @@ def _display(r: _Reader, base: Path) -> DisplaySettings:
 
 def _cross_check(config: Config, problems: list[str]) -> None:
     """Problems that span keys: duplicate ids, counters serving unknown services."""
-    for kind, items in (("services", config.services), ("counters", config.counters)):
+    ids = {
+        "services": [s.id for s in config.services],
+        "counters": [c.id for c in config.counters],
+    }
+    for kind, listed in ids.items():
         seen: set[str] = set()
-        for i, item in enumerate(items):
-            if not isinstance(item.id, str):
-                continue
-            if item.id in seen:
-                problems.append(f"{kind}[{i}].id: found {item.id!r} again, expected unique ids")
-            seen.add(item.id)
+        for i, item_id in enumerate(listed):
+            if not isinstance(item_id, str):
+                continue  # already reported as missing or wrong
+            if item_id in seen:
+                problems.append(f"{kind}[{i}].id: found {item_id!r} again, expected unique ids")
+            seen.add(item_id)
     prefixes: dict[str, str] = {}
     for i, service in enumerate(config.services):
         if not isinstance(service.prefix, str):

@@ -229,7 +229,7 @@ class MqttLink:
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         try:
-            self._accept(message.topic, message.payload)
+            self._accept(message.topic, bytes(message.payload))
         except Exception:
             _LOG.exception("error while handling a message on %s", message.topic)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pygame
@@ -17,7 +15,7 @@ from display.theme import THEMES
 from lobby.board import BoardState
 from lobby.contract import parse_board
 from tests import payloads
-from tests.conftest import TICKET_ALPHABET, ocr_line
+from tests.conftest import TICKET_ALPHABET, ocr_line, run_cli
 from tests.payloads import dumps
 
 CALLS = [("c3", "A023", "3", "general"), ("c2", "C105", "4", "consult"), ("c1", "V002", "1", "vip")]
@@ -29,16 +27,6 @@ def snapshot_payload() -> dict:
         for i, t, c, s in CALLS
     ]
     return payloads.board(5512, calls, waiting={"general": 7, "consult": 2, "vip": 0})
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "callboard", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_render_draws_a_snapshot_whose_tickets_a_person_can_read(tmp_path: Path) -> None:

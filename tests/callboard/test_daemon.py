@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import datetime
 
@@ -27,6 +25,7 @@ from tests.conftest import (
     Peer,
     config_text,
     ocr_line,
+    run_cli,
     wait_until,
 )
 from tests.payloads import dumps
@@ -162,15 +161,25 @@ def test_a_screen_that_cannot_open_is_one_clear_line(tmp_path, site, broker) -> 
     path.write_text(config_text(site, broker.port))
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["SDL_VIDEODRIVER"] = "kmsdrm"  # no DRM device on a test machine: a Pi with no HDMI
-    result = subprocess.run(
-        [sys.executable, "-m", "callboard", "run", "--config", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("run", "--config", str(path), env=env)
     assert result.returncode == 1
     assert "the screen could not be opened" in result.stderr
     assert "video and render groups" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_burst_of_calls_is_all_drawn_and_each_acknowledged_once(
+    start_daemon, peer: Peer, site: str
+) -> None:
+    topics = Topics("callboard", site)
+    started(start_daemon, peer, site)
+    ids = [f"burst-{i:03d}" for i in range(60)]
+    for i, call_id in enumerate(ids):
+        peer.client.publish(
+            topics.call, dumps(payloads.call(f"A{i:03d}", str(1 + i % 6), call_id)), qos=1
+        )
+    acks = peer.wait_for(topics.ack("screen-1"), count=len(ids), timeout=30)
+    time.sleep(0.5)
+    acked = [m.json()["call_id"] for m in peer.on(topics.ack("screen-1"))]
+    assert sorted(acked) == ids  # every call, once
+    assert len(acks) == len(ids)

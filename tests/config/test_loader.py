@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from config import EXAMPLE, load_config
 from lobby.errors import ConfigError
+from tests.conftest import run_cli
 
 MINIMAL = """
 site = "hz-main"
@@ -138,16 +137,6 @@ def test_broken_toml_and_missing_files_are_one_clear_line(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as failed:
         load_config(tmp_path / "nope.toml")
     assert failed.value.problems == ["cannot read the file: No such file or directory"]
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "callboard", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_check_config_says_ok_for_the_example() -> None:
