@@ -6,15 +6,17 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from callboard import __version__
 from config import EXAMPLE, Config, load_config
 from lobby.errors import CallboardError, ConfigError, ContractError
 
 _LOG = logging.getLogger("callboard")
+T = TypeVar("T")
 DEFAULT_CONFIG = Path("/etc/callboard/callboard.toml")
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
@@ -73,21 +75,26 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _payload(path: Path | None, parse: Callable[[bytes], T], what: str) -> T | None:
+    """A contract payload from a file, or exit 2 with one line saying why not."""
+    if path is None:
+        return None
+    try:
+        return parse(path.read_bytes())
+    except OSError as exc:
+        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+    except ContractError as exc:
+        print(f"{path}: not a {what}: {exc.reason}", file=sys.stderr)
+    raise SystemExit(EXIT_CONFIG)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from callboard.render import render_board, render_size
-    from lobby.contract import parse_board
+    from lobby.contract import parse_board, parse_notice
 
     config = _config_or_exit(args.config)
-    snapshot = None
-    if args.board is not None:
-        try:
-            snapshot = parse_board(args.board.read_bytes())
-        except OSError as exc:
-            print(f"{args.board}: cannot read: {exc.strerror}", file=sys.stderr)
-            return EXIT_CONFIG
-        except ContractError as exc:
-            print(f"{args.board}: not a BoardSnapshot: {exc.reason}", file=sys.stderr)
-            return EXIT_CONFIG
+    snapshot = _payload(args.board, parse_board, "BoardSnapshot")
+    notice = _payload(args.notice, parse_notice, "Notice")
     render_board(
         config,
         snapshot,
@@ -95,6 +102,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         render_size(config, args.size),
         args.time,
         link_up=not args.offline,
+        notice=notice,
     )
     print(f"wrote {args.out}")
     return 0
@@ -147,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     render = sub.add_parser("render", help="draw one frame of a BoardSnapshot to a PNG")
     render.add_argument("--config", type=Path, required=True)
     render.add_argument("--board", type=Path, help="a BoardSnapshot payload (JSON file)")
+    render.add_argument("--notice", type=Path, help="a Notice payload (JSON file)")
     render.add_argument("--out", type=Path, required=True, help="the PNG to write")
     render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: the config's)")
     render.add_argument("--time", type=_moment, help="clock time to show, e.g. 2026-11-25T10:15")

@@ -27,9 +27,9 @@ from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
 from display.screen import Screen, open_screen
 from display.text import TextCache
-from display.theme import theme_named
 from lobby.board import BoardState
 from lobby.contract import BoardSnapshot, CallEvent, ScopedNotice
+from lobby.notices import NoticeBoard
 from mqtt_client.link import LinkState, MqttLink, Rejected
 
 _LOG = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ class Daemon:
         self._running = False
         self._status_sent = 0.0
         self._status_at = math.inf
-        self.notices: dict[str, ScopedNotice] = {}
+        self.notices = NoticeBoard()
+        self._painter: BoardPainter | None = None
 
     # Setting up
 
@@ -104,14 +105,14 @@ class Daemon:
 
     def run(self) -> int:
         """Open the screen, connect, and show calls until a Stop arrives. Returns an exit code."""
-        fonts = find_fonts(self.config.display.font)
+        theme = self.config.display.theme
+        fonts = find_fonts(self.config.display.font, theme.fonts)
         screen = self._screen_factory(
             self.config.display, caption=f"callboard · {self.config.site}"
         )
         text = TextCache(fonts)
-        painter = BoardPainter(
-            self.config, text, theme_named(self.config.display.theme), screen.size
-        )
+        painter = BoardPainter(self.config, text, screen.size)
+        self._painter = painter
         link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
         self._install_signals()
         link.start()
@@ -176,7 +177,11 @@ class Daemon:
         badge_due = math.inf
         if self._link_looks_up(now) and not self._link_up:
             badge_due = self._link_down_since + LINK_GRACE_S
-        return min(self.board.next_change(now), now + to_minute, badge_due)
+        regions = self._painter.next_change(self._frame(now)) if self._painter else math.inf
+        return min(regions, now + to_minute, badge_due)
+
+    def _frame(self, now: float) -> Frame:
+        return Frame(self.board, now, local_now(), self._link_looks_up(now), self.notices.current)
 
     def _link_looks_up(self, now: float) -> bool:
         """Up, or down for less than the grace time (no badge flicker at start or on a blip)."""
@@ -203,7 +208,8 @@ class Daemon:
             if self.board.apply_snapshot(item):
                 _LOG.debug("board snapshot seq %d", item.seq)
         elif isinstance(item, ScopedNotice):
-            self.notices[item.scope] = item
+            if self.notices.apply(item):
+                _LOG.info("notice from the %s now in force", item.scope)
         elif isinstance(item, LinkState):
             self._link_up = item.connected
             self._link_down_since = now
@@ -223,9 +229,7 @@ class Daemon:
 
     def _present(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
         started = time.perf_counter()
-        now = time.monotonic()
-        frame = Frame(self.board, now, local_now(), self._link_looks_up(now))
-        dirty = painter.paint(screen.surface, frame)
+        dirty = painter.paint(screen.surface, self._frame(time.monotonic()))
         if not dirty:
             return
         shown_at = screen.present(dirty)

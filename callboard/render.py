@@ -10,9 +10,8 @@ from config.settings import Config
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
 from display.text import TextCache
-from display.theme import theme_named
 from lobby.board import BoardState
-from lobby.contract import BoardSnapshot
+from lobby.contract import BoardSnapshot, Notice
 
 DEFAULT_SIZE = (1920, 1080)
 
@@ -33,19 +32,21 @@ def render_board(
     size: tuple[int, int] = DEFAULT_SIZE,
     wall: datetime | None = None,
     link_up: bool = True,
+    notice: Notice | None = None,
 ) -> BoardPainter:
     """Draw a snapshot as the lobby would see it and save it as a PNG."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame  # after the driver is chosen
 
     surface = pygame.Surface(size)
-    painter = BoardPainter(
-        config, TextCache(find_fonts(config.display.font)), theme_named(config.display.theme), size
-    )
+    theme = config.display.theme
+    text = TextCache(find_fonts(config.display.font, theme.fonts))
+    painter = BoardPainter(config, text, size)
     state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
     if snapshot is not None:
         state.apply_snapshot(snapshot)
-    painter.paint(surface, Frame(state, 0.0, wall or datetime.now().astimezone(), link_up))
+    wall = wall or datetime.now().astimezone()
+    painter.paint(surface, Frame(state, 0.0, wall, link_up, notice or Notice()))
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))
     return painter

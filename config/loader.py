@@ -8,137 +8,30 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from config.reader import LANGUAGE_RE, Reader
 from config.settings import (
     Config,
     Counter,
     DisplaySettings,
     MqttSettings,
-    Names,
     QueueSettings,
     Service,
 )
+from config.theme import BUILT_IN, Theme, load_theme
 from lobby.errors import ConfigError
 
 SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
-LANGUAGE_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
-THEMES = ("default", "dark", "light")
-
-T = TypeVar("T")
-_MISSING: Any = object()
 
 
-def _describe(value: object) -> str:
-    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
-    kind = kinds.get(type(value), "a table" if isinstance(value, dict) else "a list")
-    shown = repr(value) if not isinstance(value, dict | list) else ""
-    return f"{kind} {shown}".strip() if len(shown) < 60 else kind
-
-
-class _Reader:
-    """Typed reads from one TOML table; problems are collected, never raised."""
-
-    def __init__(self, table: Mapping[str, Any], where: str, problems: list[str]) -> None:
-        self._table = table
-        self._where = where
-        self._problems = problems
-        self._known: set[str] = set()
-
-    def key(self, name: str) -> str:
-        return f"{self._where}{name}"
-
-    def problem(self, name: str, found: object, expected: str) -> None:
-        self._problems.append(f"{self.key(name)}: found {_describe(found)}, expected {expected}")
-
-    def get(self, name: str, check: Callable[[Any], bool], expected: str, default: T) -> T:
-        self._known.add(name)
-        value = self._table.get(name, _MISSING)
-        if value is _MISSING:
-            if default is _MISSING:
-                self._problems.append(f"{self.key(name)}: missing, expected {expected}")
-            return default
-        if not check(value):
-            self.problem(name, value, expected)
-            return default
-        return value  # type: ignore[no-any-return]
-
-    def text(
-        self,
-        name: str,
-        default: str = _MISSING,
-        pattern: re.Pattern[str] | None = None,
-        expected: str = "a string",
-    ) -> str:
-        def ok(v: Any) -> bool:
-            return isinstance(v, str) and (pattern is None or bool(pattern.fullmatch(v)))
-
-        return self.get(name, ok, expected, default)
-
-    def integer(self, name: str, default: int, low: int, high: int) -> int:
-        def ok(v: Any) -> bool:
-            return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
-
-        return self.get(name, ok, f"an integer from {low} to {high}", default)
-
-    def number(self, name: str, default: float, low: float, high: float) -> float:
-        def ok(v: Any) -> bool:
-            return isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
-
-        return float(self.get(name, ok, f"a number from {low} to {high}", default))
-
-    def flag(self, name: str, default: bool) -> bool:
-        return self.get(name, lambda v: isinstance(v, bool), "true or false", default)
-
-    def path(self, name: str, base: Path) -> Path | None:
-        text = self.text(name, "", expected="a file path")
-        return (base / text) if text else None
-
-    def table(self, name: str) -> _Reader:
-        self._known.add(name)
-        value = self._table.get(name, {})
-        if not isinstance(value, dict):
-            self.problem(name, value, "a table")
-            value = {}
-        return _Reader(value, f"{self.key(name)}.", self._problems)
-
-    def tables(self, name: str) -> list[_Reader]:
-        self._known.add(name)
-        value = self._table.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(name, value, f"a list of tables ([[{name}]])")
-            return []
-        return [_Reader(v, f"{self.key(name)}[{i}].", self._problems) for i, v in enumerate(value)]
-
-    def names(self, name: str) -> Names:
-        self._known.add(name)
-        value = self._table.get(name, {})
-        if isinstance(value, str):
-            return Names({"zh": value, "en": value})
-        ok = isinstance(value, dict) and all(
-            isinstance(k, str) and LANGUAGE_RE.fullmatch(k) and isinstance(v, str) and len(v) <= 80
-            for k, v in value.items()
-        )
-        if not ok:
-            self.problem(name, value, 'a table of names per language, e.g. { zh = "…", en = "…" }')
-            return Names()
-        return Names(dict(value))
-
-    def finish(self) -> None:
-        """Report keys nobody read: almost always a typo of a real key."""
-        for name in self._table:
-            if name not in self._known:
-                known = ", ".join(sorted(self._known)) or "none"
-                self._problems.append(f"{self.key(name)}: unknown key, expected one of: {known}")
-
-
-def _mqtt(r: _Reader, base: Path) -> MqttSettings:
+def _mqtt(r: Reader, base: Path) -> MqttSettings:
     password = r.text("password", "")
     password_file = r.path("password_file", base)
     if password_file is not None:
@@ -169,7 +62,7 @@ def _mqtt(r: _Reader, base: Path) -> MqttSettings:
     return settings
 
 
-def _service(r: _Reader) -> Service:
+def _service(r: Reader) -> Service:
     service = Service(
         id=r.text("id", pattern=WIRE_ID_RE, expected="an id of 1-16 letters, digits, _ or -"),
         prefix=r.text("prefix", pattern=PREFIX_RE, expected='0-2 capital letters, e.g. "A"'),
@@ -179,7 +72,7 @@ def _service(r: _Reader) -> Service:
     return service
 
 
-def _counter(r: _Reader) -> Counter:
+def _counter(r: Reader) -> Counter:
     def ok(v: Any) -> bool:
         return (
             isinstance(v, list)
@@ -196,7 +89,7 @@ def _counter(r: _Reader) -> Counter:
     return counter
 
 
-def _fullscreen(r: _Reader) -> bool | None:
+def _fullscreen(r: Reader) -> bool | None:
     value = r.get(
         "fullscreen",
         lambda v: isinstance(v, bool) or v == "auto",
@@ -206,13 +99,24 @@ def _fullscreen(r: _Reader) -> bool | None:
     return None if value == "auto" else bool(value)
 
 
-def _display(r: _Reader, base: Path) -> DisplaySettings:
+def _theme(r: Reader, base: Path) -> Theme:
+    name = r.text("theme", "default")
+    if name in BUILT_IN:
+        return BUILT_IN[name]
+    path = base / name
+    if path.suffix != ".toml" or not path.is_file():
+        r.problem("theme", name, f"{', '.join(BUILT_IN)} or an existing theme file (.toml)")
+        return BUILT_IN["default"]
+    return load_theme(path, r.problems)
+
+
+def _display(r: Reader, base: Path) -> DisplaySettings:
     defaults = DisplaySettings()
     display = DisplaySettings(
         width=r.integer("width", 0, 0, 7680),
         height=r.integer("height", 0, 0, 4320),
         fullscreen=_fullscreen(r),
-        theme=r.text("theme", "default", re.compile("|".join(THEMES)), " or ".join(THEMES)),
+        theme=_theme(r, base),
         font=r.path("font", base),
         screenshot=Path(shot)
         if (shot := r.text("screenshot", "", expected="a file path"))
@@ -271,7 +175,7 @@ def parse_config(
     """Turn a decoded TOML document into ``Config`` or raise ``ConfigError`` with every problem."""
     base = base or Path.cwd()
     problems: list[str] = []
-    r = _Reader(data, "", problems)
+    r = Reader(data, "", problems)
     languages = r.get(
         "languages",
         lambda v: (
@@ -303,7 +207,7 @@ def parse_config(
     return config
 
 
-def _queue(r: _Reader) -> QueueSettings:
+def _queue(r: Reader) -> QueueSettings:
     queue = QueueSettings(embedded=r.flag("embedded", False))
     r.finish()
     return queue

@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Names:
-    """A human label in each language, e.g. ``{"zh": "综合业务", "en": "General business"}``."""
-
-    by_language: dict[str, str] = field(default_factory=dict)
-
-    def get(self, language: str, fallback: str = "") -> str:
-        return self.by_language.get(language, fallback)
+from config.names import Names
+from config.theme import BUILT_IN, Theme
 
 
 @dataclass(frozen=True)
@@ -91,8 +84,8 @@ class DisplaySettings:
     """Pixels down; 0 takes the screen's own size (720 when windowed)."""
     fullscreen: bool | None = None
     """True on a lobby TV; None (the default, "auto") goes full-screen without a desktop."""
-    theme: str = "default"
-    """A built-in theme name."""
+    theme: Theme = BUILT_IN["default"]
+    """The look: a built-in theme (default, dark, light) or a branch's theme file."""
     font: Path | None = None
     """A CJK font file to use instead of the one found on the system."""
     screenshot: Path = Path("callboard-screen.png")

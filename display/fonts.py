@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.theme import ThemeFonts
 from lobby.errors import FontError
 
 _LOG = logging.getLogger(__name__)
@@ -32,14 +33,16 @@ class FontFace:
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The regular and bold faces the board draws with."""
+    """The regular and bold faces the board draws with, and faces for missing glyphs."""
 
     regular: FontFace
     bold: FontFace
+    fallback: tuple[FontFace, ...] = ()
 
 
 _NOTO = Path("/usr/share/fonts/opentype/noto")
 _WQY = Path("/usr/share/fonts/truetype/wqy")
+DEJAVU = FontFace(Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
 KNOWN_FONTS = (
     FontChoice(
         FontFace(_NOTO / "NotoSansCJK-Regular.ttc", 2), FontFace(_NOTO / "NotoSansCJK-Bold.ttc", 2)
@@ -74,13 +77,18 @@ def _fontconfig_choice() -> FontChoice | None:
     return FontChoice(face, face)
 
 
-def find_fonts(override: Path | None = None) -> FontChoice:
-    """The configured font, else the first known CJK font installed, else fontconfig's."""
+def _face_for(path: Path) -> FontFace:
+    return FontFace(path, 2 if path.name.startswith("NotoSansCJK") else 0)
+
+
+def _primary(override: Path | None, theme: ThemeFonts) -> FontChoice:
     if override is not None:
         if not override.is_file():
             raise FontError(f"the configured font {override} does not exist; {INSTALL_HINT}")
-        face = FontFace(override, 2 if override.name.startswith("NotoSansCJK") else 0)
-        return FontChoice(face, face)
+        return FontChoice(_face_for(override), _face_for(override))
+    if theme.regular is not None:
+        bold = theme.bold or theme.regular
+        return FontChoice(_face_for(theme.regular), _face_for(bold))
     for choice in KNOWN_FONTS:
         if choice.regular.path.is_file() and choice.bold.path.is_file():
             return choice
@@ -89,3 +97,19 @@ def find_fonts(override: Path | None = None) -> FontChoice:
         _LOG.info("using %s, found by fontconfig", found.regular.path)
         return found
     raise FontError(f"no font that can draw Chinese was found; {INSTALL_HINT}")
+
+
+def find_fonts(override: Path | None = None, theme: ThemeFonts | None = None) -> FontChoice:
+    """The configured font, else the theme's, else the first CJK font installed.
+
+    Every other CJK font installed, and DejaVu Sans for symbols, follow as fallbacks, so a
+    character the main font lacks is drawn by another instead of showing as a box.
+    """
+    theme = theme or ThemeFonts()
+    main = _primary(override, theme)
+    fallback = [_face_for(path) for path in theme.fallback]
+    fallback += [choice.regular for choice in KNOWN_FONTS if choice.regular.path.is_file()]
+    if DEJAVU.path.is_file():
+        fallback.append(DEJAVU)
+    unique = tuple(dict.fromkeys(f for f in fallback if f != main.regular))
+    return FontChoice(main.regular, main.bold, unique)

@@ -11,7 +11,6 @@ from config import EXAMPLE, load_config
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
 from display.text import TextCache
-from display.theme import THEMES
 from lobby.board import BoardState
 from lobby.contract import parse_board
 from tests import payloads
@@ -50,9 +49,7 @@ def test_render_draws_a_snapshot_whose_tickets_a_person_can_read(tmp_path: Path)
     # Where the board puts them: the same layout code, painted off-screen.
     state = BoardState()
     state.apply_snapshot(parse_board(dumps(snapshot_payload())))
-    painter = BoardPainter(
-        load_config(EXAMPLE), TextCache(find_fonts()), THEMES["default"], (1920, 1080)
-    )
+    painter = BoardPainter(load_config(EXAMPLE), TextCache(find_fonts()), (1920, 1080))
     painter.paint(pygame.Surface((1920, 1080)), Frame(state, 0.0, _wall()))
     hero = dict(painter.drawn["hero"])
     recent = dict(painter.drawn["recent"])

@@ -11,10 +11,10 @@ import pygame
 
 from callboard.broker import free_port
 from config import EXAMPLE, load_config
+from config.theme import BUILT_IN as THEMES
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
 from display.text import TextCache
-from display.theme import THEMES
 from lobby.board import BoardState
 from lobby.contract import parse_call, parse_ts
 from mqtt_client import Topics
@@ -37,7 +37,7 @@ def expected_rects(ticket: str, counter: str) -> BoardPainter:
     """Where the board puts a lone call: the same layout code, painted off-screen."""
     state = BoardState()
     state.apply_call(parse_call(dumps(payloads.call(ticket, counter, "x"))), now=0.0)
-    painter = BoardPainter(load_config(EXAMPLE), TextCache(find_fonts()), THEMES["default"], SIZE)
+    painter = BoardPainter(load_config(EXAMPLE), TextCache(find_fonts()), SIZE)
     painter.paint(pygame.Surface(SIZE), Frame(state, 100.0, datetime.now().astimezone()))
     return painter
 
@@ -114,7 +114,7 @@ def test_junk_on_every_topic_never_shows_and_a_thrice_delivered_call_shows_once(
         for x in range(rows.left, rows.right, 8)
         for y in range(rows.top, rows.bottom, 8)
     }
-    assert colours == {THEMES["default"].panel_bg}
+    assert colours == {THEMES["default"].colours.panel_bg}
     log = daemon.log()
     assert "Traceback" not in log and "refused a message on" in log
 
@@ -151,7 +151,7 @@ def test_without_a_broker_the_board_still_comes_up_with_a_polite_badge(
         for x in range(footer_right.left, footer_right.right, 6)
         for y in range(footer_right.top, footer_right.bottom, 6)
     }
-    assert THEMES["default"].badge_bg in colours
+    assert THEMES["default"].colours.badge_bg in colours
     assert "Traceback" not in daemon.log()
     assert daemon.stop() == 0
 

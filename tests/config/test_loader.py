@@ -95,7 +95,7 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
         ),
         (
             ("[[counters]]", '[display]\ntheme = "pink"\n[[counters]]'),
-            "display.theme: found a string 'pink', expected default or dark or light",
+            "display.theme: found a string 'pink', expected default, dark, light or an existing",
         ),
         (
             ("[[counters]]", "[display]\nfullscreen = 1\n[[counters]]"),

@@ -10,10 +10,10 @@ import pytest
 
 from callboard.render import render_board
 from config import EXAMPLE, load_config
+from config.theme import BUILT_IN as THEMES
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
 from display.text import TextCache
-from display.theme import THEMES
 from lobby.board import BoardState
 from lobby.contract import parse_board, parse_call
 from lobby.errors import FontError
@@ -45,7 +45,7 @@ def text(config):
 
 def paint(config, text, state, size=(1920, 1080), now=0.0, link_up=True, theme="default"):
     surface = pygame.Surface(size)
-    painter = BoardPainter(config, text, THEMES[theme], size)
+    painter = BoardPainter(config, text, size, THEMES[theme])
     dirty = painter.paint(surface, Frame(state, now, WALL, link_up))
     return surface, painter, dirty
 
@@ -66,7 +66,7 @@ def test_the_newest_ticket_is_large_legible_and_in_the_hero(config, text) -> Non
     assert painter.layout.hero.contains(ticket)
     assert ticket.height > 1080 * 0.2  # readable across a hall
     assert ocr_line(surface, ticket, TICKET_ALPHABET) == "A023"
-    gold = THEMES["default"].ticket_fg
+    gold = THEMES["default"].colours.ticket_fg
     pixels = pygame.PixelArray(surface)
     lit = sum(
         1
@@ -147,7 +147,7 @@ def test_a_lost_broker_shows_a_polite_badge_and_keeps_the_board(config, text) ->
 def test_an_idle_board_repaints_nothing_and_a_flash_repaints_only_the_hero(config, text) -> None:
     state = BoardState(flash_seconds=10)
     surface = pygame.Surface((1280, 720))
-    painter = BoardPainter(config, text, THEMES["default"], (1280, 720))
+    painter = BoardPainter(config, text, (1280, 720))
     assert len(painter.paint(surface, Frame(state, 0.0, WALL))) == 4
     assert painter.paint(surface, Frame(state, 0.2, WALL)) == []
     state.apply_call(parse_call(dumps(payloads.call("A030", "2", "c9"))), now=1.0)
@@ -155,10 +155,10 @@ def test_an_idle_board_repaints_nothing_and_a_flash_repaints_only_the_hero(confi
         tuple(painter.layout.hero)
     }
     bright = surface.get_at(painter.layout.hero.inflate(-60, -60).topleft)[:3]
-    assert bright == THEMES["default"].hero_flash_bg
+    assert bright == THEMES["default"].colours.hero_flash_bg
     assert painter.paint(surface, Frame(state, 1.6, WALL)) == [painter.layout.hero]
     assert surface.get_at(painter.layout.hero.inflate(-60, -60).topleft)[:3] == (
-        THEMES["default"].hero_bg
+        THEMES["default"].colours.hero_bg
     )
 
 
