@@ -209,7 +209,13 @@ class Daemon:
                 _LOG.debug("board snapshot seq %d", item.seq)
         elif isinstance(item, ScopedNotice):
             if self.notices.apply(item):
-                _LOG.info("notice from the %s now in force", item.scope)
+                shown = self.notices.current
+                _LOG.info(
+                    "notice changed: %d marquee lines, %d pages (from the %s)",
+                    len(shown.marquee),
+                    len(shown.pages),
+                    item.scope,
+                )
         elif isinstance(item, LinkState):
             self._link_up = item.connected
             self._link_down_since = now

@@ -14,6 +14,7 @@ from config import EXAMPLE, load_config
 from config.theme import BUILT_IN as THEMES
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
+from display.layout import board_layout
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import parse_call, parse_ts
@@ -183,3 +184,50 @@ def test_a_burst_of_calls_is_all_drawn_and_each_acknowledged_once(
     acked = [m.json()["call_id"] for m in peer.on(topics.ack("screen-1"))]
     assert sorted(acked) == ids  # every call, once
     assert len(acks) == len(ids)
+
+
+def test_200_calls_in_10_seconds_are_all_drawn_with_no_growing_backlog(
+    start_daemon, peer: Peer, site: str
+) -> None:
+    topics = Topics("callboard", site)
+    started(start_daemon, peer, site)
+    sent: dict[str, float] = {}
+    for i in range(200):
+        call_id = f"pace-{i:03d}"
+        sent[call_id] = time.time()
+        peer.client.publish(
+            topics.call, dumps(payloads.call(f"A{i:03d}", str(1 + i % 6), call_id)), qos=1
+        )
+        time.sleep(0.05)
+    acks = peer.wait_for(topics.ack("screen-1"), count=200, timeout=30)
+    delay = {a.json()["call_id"]: parse_ts(a.json()["ts"]).timestamp() for a in acks}
+    assert sorted(delay) == sorted(sent)
+    lag = [delay[i] - sent[i] for i in sorted(sent)]
+    first, last = sorted(lag[:50])[25], sorted(lag[-50:])[25]
+    assert last < max(0.25, 3 * first), f"backlog grew: median lag {first:.3f} s -> {last:.3f} s"
+
+
+def test_a_retained_branch_notice_scrolls_until_it_is_cleared(
+    start_daemon, peer: Peer, site: str, tmp_path
+) -> None:
+    topics = Topics("callboard", site)
+    colours = THEMES["default"].colours
+    band = board_layout(*SIZE, THEMES["default"].proportions, marquee=True).marquee
+    assert band is not None
+    spot = (band.centerx, band.top + 2)  # above the scrolling glyphs
+
+    def band_shows(expected: bool) -> bool:
+        image = screenshot(daemon, tmp_path / "screen-1")
+        return (image.get_at(spot)[:3] == colours.marquee_bg) == expected
+
+    peer.publish(topics.branch_notice, dumps(payloads.notice()), retain=True)
+    try:
+        daemon = started(start_daemon, peer, site)
+        assert wait_until(lambda: band_shows(True), 10)
+        peer.publish(topics.notice, b'{"v":1}')  # the site has nothing: the branch's stays
+        time.sleep(0.3)
+        assert band_shows(True)
+        peer.publish(topics.branch_notice, b'{"v":1}', retain=True)
+        assert wait_until(lambda: band_shows(False), 10)
+    finally:
+        peer.publish(topics.branch_notice, b"", retain=True)
