@@ -81,6 +81,7 @@ class Daemon:
         self._status_at = math.inf
         self.notices = NoticeBoard()
         self._painter: BoardPainter | None = None
+        self._last_frame: Frame | None = None
 
     # Setting up
 
@@ -177,7 +178,8 @@ class Daemon:
         badge_due = math.inf
         if self._link_looks_up(now) and not self._link_up:
             badge_due = self._link_down_since + LINK_GRACE_S
-        regions = self._painter.next_change(self._frame(now)) if self._painter else math.inf
+        frame = self._last_frame  # the frame just presented: what the screen shows now
+        regions = self._painter.next_change(frame) if self._painter and frame else math.inf
         return min(regions, now + to_minute, badge_due)
 
     def _frame(self, now: float) -> Frame:
@@ -235,7 +237,9 @@ class Daemon:
 
     def _present(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
         started = time.perf_counter()
-        dirty = painter.paint(screen.surface, self._frame(time.monotonic()))
+        frame = self._frame(time.monotonic())
+        self._last_frame = frame
+        dirty = painter.paint(screen.surface, frame)
         if not dirty:
             return
         shown_at = screen.present(dirty)

@@ -93,8 +93,8 @@ class Theme:
     """Size of the newest ticket relative to its box (0.5-1.2)."""
     marquee_speed: float = 0.08
     """Marquee speed in screen widths per second."""
-    marquee_fps: int = 30
-    """Marquee frames per second: smooth but cheap."""
+    marquee_fps: int = 25
+    """Marquee frames per second: smooth (a TV's own rate in PAL lands) but cheap."""
     page_seconds: float = 12.0
     """How long each information page stays."""
 

@@ -302,7 +302,7 @@ class Marquee(Region):
         text = self._text(frame)
         if not text:
             return
-        strip = canvas.text.render(text, self._size, c.marquee_fg)
+        strip = canvas.text.render(text, self._size, c.marquee_fg, background=c.marquee_bg)
         period = strip.get_width()  # the text ends with a gap, so copies can follow each other
         x = rect.left + self.unit - int(frame.now * self._speed) % max(1, period)
         y = rect.centery - strip.get_height() // 2

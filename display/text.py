@@ -18,6 +18,7 @@ from config.theme import Colour
 from display.fonts import FontChoice, FontFace
 
 ELLIPSIS = "…"
+CacheKey = tuple[bool, str, int, Colour, Colour | None]
 DEFAULT_BUDGET_BYTES = 48 * 1024 * 1024
 _PROBE_SIZE = 16
 _WORD_RE = re.compile(
@@ -42,7 +43,7 @@ class TextCache:
         self._fallback = [_open(face) for face in fonts.fallback]
         self._budget = budget_bytes
         self._bytes = 0
-        self._surfaces: OrderedDict[tuple[bool, str, int, Colour], pygame.Surface] = OrderedDict()
+        self._surfaces: OrderedDict[CacheKey, pygame.Surface] = OrderedDict()
         self._widths: dict[tuple[bool, str, int], int] = {}
         self._face_of: dict[tuple[bool, str], int] = {}
         self.hits = 0
@@ -97,8 +98,16 @@ class TextCache:
 
     # Rendering and measuring
 
-    def render(self, text: str, size: int, colour: Colour, bold: bool = False) -> pygame.Surface:
-        key = (bold, text, size, colour)
+    def render(
+        self,
+        text: str,
+        size: int,
+        colour: Colour,
+        bold: bool = False,
+        background: Colour | None = None,
+    ) -> pygame.Surface:
+        """Text as a surface; with ``background``, opaque (copied, not blended: cheaper)."""
+        key = (bold, text, size, colour, background)
         surface = self._surfaces.get(key)
         if surface is not None:
             self._surfaces.move_to_end(key)
@@ -106,12 +115,17 @@ class TextCache:
             return surface
         self.misses += 1
         surface = self._compose(text, size, colour, bold)
+        if background is not None:
+            opaque = pygame.Surface(surface.get_size())
+            opaque.fill(background)
+            opaque.blit(surface, (0, 0))
+            surface = opaque
         if pygame.display.get_surface() is not None:
-            surface = surface.convert_alpha()
+            surface = surface.convert() if background is not None else surface.convert_alpha()
         self._remember(key, surface)
         return surface
 
-    def _remember(self, key: tuple[bool, str, int, Colour], surface: pygame.Surface) -> None:
+    def _remember(self, key: CacheKey, surface: pygame.Surface) -> None:
         self._surfaces[key] = surface
         self._bytes += surface.get_width() * surface.get_height() * 4
         while self._bytes > self._budget and len(self._surfaces) > 1:

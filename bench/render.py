@@ -1,0 +1,191 @@
+"""What drawing the board costs: per frame, and for the running daemon over time.
+
+1. In this process, for 720p, 1080p and 4K: a full redraw, an idle frame (nothing
+   changed), a marquee step and a flash step, in ms (mean of many, warm text cache).
+2. ``callboard run`` as a process at 1080p with a notice up (clock, marquee, pages):
+   CPU % of one core over an idle stretch and over a stretch of call flashes, and the
+   peak RSS, read from /proc.
+
+SDL's dummy driver stands in for the TV: presenting a frame costs nothing there, so
+the figures are the drawing itself (on a Pi, kmsdrm adds the copy of the changed rects).
+
+    .venv/bin/python bench/render.py [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import paho.mqtt.client as mqtt  # noqa: E402
+import pygame  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
+
+from callboard.broker import PrivateBroker  # noqa: E402
+from config import EXAMPLE, Config, load_config  # noqa: E402
+from display.board_view import BoardPainter, Frame  # noqa: E402
+from display.fonts import find_fonts  # noqa: E402
+from display.text import TextCache  # noqa: E402
+from lobby.board import BoardState  # noqa: E402
+from lobby.contract import (  # noqa: E402
+    Notice,
+    encode,
+    format_ts,
+    parse_board,
+    parse_call,
+    parse_notice,
+)
+
+BOARD = (ROOT / "docs" / "examples" / "board.json").read_bytes()
+NOTICE = (ROOT / "docs" / "examples" / "notice.json").read_bytes()
+SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4K": (3840, 2160)}
+
+
+def mean_ms(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    for i in range(repeat):
+        action(i)
+    return (time.perf_counter() - started) * 1000 / repeat
+
+
+def _costs_at(
+    config: Config, text: TextCache, notice: Notice, size: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    screen = pygame.display.set_mode(size)
+    painter = BoardPainter(config, text, size)
+    state = BoardState()
+    state.apply_snapshot(parse_board(BOARD))
+    wall = datetime.now().astimezone()
+
+    def paint(now: float, full: bool = False) -> None:
+        if full:
+            painter.invalidate()
+        pygame.display.update(painter.paint(screen, Frame(state, now, wall, True, notice)))
+
+    paint(0.0, True)
+    full = mean_ms(lambda i: paint(0.0, True), 20)
+    idle = mean_ms(lambda i: paint(0.0), 200)
+    marquee = mean_ms(lambda i: paint(1 + i / 25), 125)
+    call = parse_call(
+        encode(
+            {
+                "id": "flash",
+                "ticket": "A777",
+                "counter": "2",
+                "service": "general",
+                "kind": "call",
+                "ts": format_ts(datetime.now().astimezone()),
+            }
+        )
+    )
+    state.apply_call(call, now=1000.0)
+    paint(1000.0)
+    flash = mean_ms(lambda i: paint(1000.0 + 0.5 * (i + 1)), 16)
+    return full, idle, marquee, flash
+
+
+def frame_costs() -> None:
+    config = load_config(EXAMPLE)
+    notice = parse_notice(NOTICE)
+    text = TextCache(find_fonts())
+    pygame.display.init()
+    print("per frame (ms, mean)      full redraw   idle frame   marquee step   flash step")
+    for name, size in SIZES.items():
+        full, idle, marquee, flash = _costs_at(config, text, notice, size)
+        print(
+            f"{name:>6} {size[0]}x{size[1]:<11} {full:10.2f} {idle:12.3f} {marquee:14.2f}"
+            f" {flash:12.2f}"
+        )
+    pygame.display.quit()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def daemon_costs(seconds: float) -> None:
+    with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
+        text = EXAMPLE.read_text(encoding="utf-8")
+        text = text.replace("port = 1883", f"port = {broker.port}")
+        text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
+        text = text.replace("width = 0\nheight = 0", "width = 1920\nheight = 1080")
+        config = Path(work) / "callboard.toml"
+        config.write_text(text, encoding="utf-8")
+        client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench")
+        client.connect(broker.host, broker.port)
+        client.loop_start()
+        client.publish("callboard/hz-main/board", BOARD, qos=1, retain=True).wait_for_publish(5)
+        client.publish("callboard/_all/notice", NOTICE, qos=1, retain=True).wait_for_publish(5)
+        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+        daemon = subprocess.Popen(
+            [sys.executable, "-m", "callboard", "run", "--config", str(config)],
+            cwd=work,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(5)  # start-up, font loading, first frames
+            start_cpu, start = cpu_seconds(daemon.pid), time.monotonic()
+            time.sleep(seconds)
+            idle = (cpu_seconds(daemon.pid) - start_cpu) / (time.monotonic() - start) * 100
+            start_cpu, start = cpu_seconds(daemon.pid), time.monotonic()
+            i = 0
+            while time.monotonic() - start < seconds:
+                payload = encode(
+                    {
+                        "id": f"bench-{i}",
+                        "ticket": f"A{100 + i}",
+                        "counter": "3",
+                        "service": "general",
+                        "kind": "call",
+                        "ts": format_ts(datetime.now().astimezone()),
+                    }
+                )
+                client.publish("callboard/hz-main/call", payload, qos=1)
+                i += 1
+                time.sleep(min(10.0, seconds - (time.monotonic() - start)) if seconds > 0 else 0)
+            flashing = (cpu_seconds(daemon.pid) - start_cpu) / (time.monotonic() - start) * 100
+            rss = peak_rss_mb(daemon.pid)
+        finally:
+            daemon.terminate()
+            daemon.wait(10)
+            client.publish("callboard/_all/notice", b"", retain=True)
+            client.disconnect()
+            client.loop_stop()
+    print(f"\ncallboard run at 1920x1080 with clock, marquee and pages, {seconds:.0f} s each:")
+    print(f"  CPU idle:            {idle:5.2f} % of one core")
+    print(f"  CPU with a call every 10 s (flashing): {flashing:5.2f} % of one core")
+    print(f"  peak RSS:            {rss:5.1f} MB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    frame_costs()
+    daemon_costs(args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
