@@ -82,3 +82,15 @@ def test_a_missing_theme_file_is_named(tmp_path: Path) -> None:
         "display.theme: found a string 'branch.toml', expected default, dark, light or an "
         "existing theme file (.toml)"
     ]
+
+
+def test_the_shipped_branch_theme_loads(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    shipped = EXAMPLE.parent / "themes" / "branch.toml"
+    path.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace('theme = "default"', f'theme = "{shipped}"'),
+        encoding="utf-8",
+    )
+    theme = load_config(path).display.theme
+    assert theme.name == "Branch green"
+    assert theme.colours.header_bg == (0, 0x5E, 0x47)

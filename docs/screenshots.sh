@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Draws the screenshots in docs/ with `callboard render` (run from the repo after set-up).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cb=.venv/bin/callboard
+args=(--board docs/examples/board.json --notice docs/examples/notice.json --time 2026-11-25T10:15)
+$cb render --config config/lobby.toml "${args[@]}" --size 1920x1080 --out docs/board-1080p.png
+$cb render --config config/lobby.toml "${args[@]}" --size 1280x720 --out docs/board-720p.png
+$cb render --config config/lobby.toml "${args[@]}" --size 3840x2160 --out docs/board-4k.png
+$cb render --config config/lobby.toml "${args[@]}" --size 1080x1920 --out docs/board-portrait.png
+$cb render --config config/lobby.toml --board docs/examples/board.json --time 2026-11-25T10:15 \
+    --size 1920x1080 --offline --out docs/board-offline.png
+sed 's|theme = "default"|theme = "themes/branch.toml"|' config/lobby.toml > config/.branch-demo.toml
+$cb render --config config/.branch-demo.toml "${args[@]}" --size 1920x1080 --out docs/board-branch-theme.png
+rm config/.branch-demo.toml
