@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -108,6 +109,45 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_say(args: argparse.Namespace) -> int:
+    from audio.announcer import Announcer
+    from audio.pcm import duration, peak_dbfs, rms_dbfs, write_wav
+    from audio.player import Player
+    from callboard.voice import clip_library
+    from lobby.contract import parse_call
+
+    config = _config_or_exit(args.config)
+    call_json = json.dumps(
+        {
+            "v": 1,
+            "id": "say",
+            "ticket": args.ticket,
+            "counter": args.counter,
+            "service": args.service,
+            "kind": "call",
+            "ts": datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+    )
+    try:
+        call = parse_call(call_json.encode())
+    except ContractError as exc:
+        print(f"not a call: {exc.reason}", file=sys.stderr)
+        return EXIT_CONFIG
+    clips = clip_library(config, cache=not args.no_cache)
+    try:
+        pcm = Announcer(config, clips, Player()).whole_announcement(call)
+    finally:
+        clips.close()
+    for language, fault in clips.faults.items():
+        print(f"could not say the {language} part: {fault}", file=sys.stderr)
+    write_wav(args.out, pcm)
+    print(
+        f"wrote {args.out}: {duration(pcm):.2f} s, RMS {rms_dbfs(pcm):.1f} dBFS, "
+        f"peak {peak_dbfs(pcm):.1f} dBFS"
+    )
+    return 0 if not clips.faults else EXIT_FAILURE
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from callboard.daemon import Daemon
 
@@ -161,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--time", type=_moment, help="clock time to show, e.g. 2026-11-25T10:15")
     render.add_argument("--offline", action="store_true", help="show the reconnecting badge")
     render.set_defaults(func=cmd_render)
+
+    say = sub.add_parser("say", help="write a call's whole announcement to a WAV file")
+    say.add_argument("--config", type=Path, required=True)
+    say.add_argument("--ticket", required=True, help="e.g. A023")
+    say.add_argument("--counter", required=True, help="a counter id, e.g. 3")
+    say.add_argument("--service", default="general", help="its service id (default general)")
+    say.add_argument("--out", type=Path, required=True, help="the WAV to write")
+    say.add_argument("--no-cache", action="store_true", help="synthesise every clip afresh")
+    say.set_defaults(func=cmd_say)
 
     check = sub.add_parser("check-config", help="check a config file and exit")
     check.add_argument("path", type=Path)

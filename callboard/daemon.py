@@ -22,6 +22,7 @@ from typing import Any
 import pygame
 
 from callboard import __version__
+from callboard.voice import Voice
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
@@ -82,6 +83,8 @@ class Daemon:
         self.notices = NoticeBoard()
         self._painter: BoardPainter | None = None
         self._last_frame: Frame | None = None
+        self.voice: Voice | None = None
+        self._voice_status: dict[str, Any] = {}
 
     # Setting up
 
@@ -102,6 +105,7 @@ class Daemon:
             "frame_ms": round(self._frame_ms, 2),
             "frames": self._frames,
             "board_seq": self.board.seq,
+            **self._voice_status,
         }
 
     def run(self) -> int:
@@ -117,11 +121,20 @@ class Daemon:
         link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
         self._install_signals()
         link.start()
+        if self.config.audio.enabled:
+            self.voice = Voice(
+                self.config,
+                self.inbox.put,
+                lambda call_id: link.publish_ack(call_id, "spoken", local_now()),
+            )
+            self.voice.start(time.monotonic())
         self._running = True
         try:
             self._loop(screen, painter, link)
         finally:
             self._running = False
+            if self.voice is not None:
+                self.voice.close()
             link.stop()
             pygame.display.quit()
         return 0
@@ -142,6 +155,7 @@ class Daemon:
             stop = next((item for item in items if isinstance(item, Stop)), None)
             for item in items:
                 self._apply(item, screen)
+            self._speak()
             self._present(screen, painter, link)
             if stop is not None:
                 _LOG.info("stopping (%s)", stop.reason)
@@ -180,7 +194,20 @@ class Daemon:
             badge_due = self._link_down_since + LINK_GRACE_S
         frame = self._last_frame  # the frame just presented: what the screen shows now
         regions = self._painter.next_change(frame) if self._painter and frame else math.inf
-        return min(regions, now + to_minute, badge_due)
+        voice = self.voice.next_change(now) if self.voice is not None else math.inf
+        return min(regions, now + to_minute, badge_due, voice)
+
+    def _speak(self) -> None:
+        if self.voice is not None:
+            self.voice.tick(time.monotonic(), local_now())
+            status = self.voice.status()
+            changed = (status["audio"], status["audio_faults"]) != (
+                self._voice_status.get("audio"),
+                self._voice_status.get("audio_faults"),
+            )
+            self._voice_status = status  # swapped whole: paho's thread reads it
+            if changed:  # a fault (or its end) is reported soon, not at the next heartbeat
+                self._status_at = min(self._status_at, self._status_sent + STATUS_SOON_S)
 
     def _frame(self, now: float) -> Frame:
         return Frame(self.board, now, local_now(), self._link_looks_up(now), self.notices.current)
@@ -205,6 +232,8 @@ class Daemon:
         if isinstance(item, CallEvent):
             if self.board.apply_call(item, now):
                 self._pending_acks[item.id] = None
+                if self.voice is not None:
+                    self.voice.on_call(item, now)
                 _LOG.info("call %s: ticket %s to counter %s", item.id, item.ticket, item.counter)
         elif isinstance(item, BoardSnapshot):
             if self.board.apply_snapshot(item):

@@ -8,27 +8,32 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from config.reader import LANGUAGE_RE, Reader
 from config.settings import (
+    AudioSettings,
     Config,
     Counter,
     DisplaySettings,
     MqttSettings,
     QueueSettings,
+    QuietHours,
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
 from lobby.errors import ConfigError
+from lobby.speech import DEFAULT_TEMPLATES, READINGS, template_fields
 
 SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+VOICE_RE = re.compile(r"[A-Za-z0-9_+/-]{1,40}")
+SPEAKABLE = tuple(DEFAULT_TEMPLATES)
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -84,6 +89,7 @@ def _counter(r: Reader) -> Counter:
         id=r.text("id", pattern=WIRE_ID_RE, expected="an id of 1-16 letters, digits, _ or -"),
         services=tuple(r.get("services", ok, "a non-empty list of service ids", [])),
         name=r.names("name"),
+        spoken=r.names("spoken"),
     )
     r.finish()
     return counter
@@ -198,6 +204,7 @@ def parse_config(
         services=tuple(_service(s) for s in r.tables("services")),
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
+        audio=_audio(r.table("audio"), tuple(languages)),
         source=source,
     )
     r.finish()
@@ -205,6 +212,90 @@ def parse_config(
     if problems:
         raise ConfigError(source, problems)
     return config
+
+
+HHMM_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _per_language(
+    r: Reader, name: str, check: Callable[[str], bool], expected: str
+) -> dict[str, str]:
+    table: dict[str, Any] = r.get(
+        name, lambda v: isinstance(v, dict), f"a table per language of {expected}", {}
+    )
+    out: dict[str, str] = {}
+    for language, value in table.items():
+        if not LANGUAGE_RE.fullmatch(language) or not isinstance(value, str) or not check(value):
+            r.problem(f"{name}.{language}", value, expected)
+        else:
+            out[language] = value
+    return out
+
+
+def _template_ok(text: str) -> bool:
+    try:
+        fields = template_fields(text)
+    except ValueError:
+        return False
+    return "ticket" in fields and fields <= {"ticket", "counter"}
+
+
+def _quiet(r: Reader) -> QuietHours:
+    hours = QuietHours(
+        start=r.text("from", "00:00", HHMM_RE, 'a time like "12:00"'),
+        end=r.text("to", "00:00", HHMM_RE, 'a time like "13:30"'),
+        volume=r.number("volume", 0.0, 0.0, 1.0),
+    )
+    r.finish()
+    return hours
+
+
+def _rates(r: Reader) -> dict[str, int]:
+    def ok(v: Any) -> bool:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return 80 <= v <= 400
+        return isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and 80 <= n <= 400
+            for k, n in v.items()
+        )
+
+    value: int | dict[str, int] = r.get(
+        "rate", ok, "words per minute from 80 to 400, or a table of them per language", {}
+    )
+    return {lang: value for lang in SPEAKABLE} if isinstance(value, int) else dict(value)
+
+
+def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
+    spoken = r.get(
+        "languages",
+        lambda v: isinstance(v, list) and all(isinstance(x, str) and x in SPEAKABLE for x in v),
+        f"a list of languages the voice speaks ({', '.join(SPEAKABLE)})",
+        [lang for lang in languages if lang in SPEAKABLE],
+    )
+    audio = AudioSettings(
+        enabled=r.flag("enabled", True),
+        engine=r.text(
+            "engine", "pyttsx3", re.compile("pyttsx3|espeak-ng"), '"pyttsx3" or "espeak-ng"'
+        ),
+        volume=r.number("volume", 0.8, 0.0, 1.0),
+        repeat=r.integer("repeat", 2, 1, 3),
+        languages=tuple(spoken),
+        templates=_per_language(
+            r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
+        ),
+        reading=_per_language(r, "reading", lambda v: v in READINGS, '"digits" or "whole"'),
+        voices=_per_language(
+            r,
+            "voices",
+            lambda v: bool(VOICE_RE.fullmatch(v)),
+            "an espeak-ng voice name like cmn or en",
+        ),
+        rate=_rates(r),
+        chime=r.flag("chime", True),
+        quiet=tuple(_quiet(q) for q in r.tables("quiet")),
+    )
+    r.finish()
+    return audio
 
 
 def _queue(r: Reader) -> QueueSettings:

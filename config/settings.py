@@ -64,7 +64,12 @@ class Counter:
     services: tuple[str, ...]
     """Service ids served, first served first (the green channel lists ``vip`` first)."""
     name: Names = field(default_factory=Names)
-    """Label per language, shown on the board and spoken."""
+    """Label per language, shown on the board (and spoken, unless ``spoken`` says otherwise)."""
+    spoken: Names = field(default_factory=Names)
+    """How the voice says the counter per language, when it differs from the label."""
+
+    def spoken_name(self, language: str) -> str:
+        return self.spoken.get(language) or self.label(language)
 
     def label(self, language: str) -> str:
         """The counter's name in a language, or a polite default built from its id."""
@@ -72,6 +77,63 @@ class Counter:
         if named:
             return named
         return f"{self.id}号窗口" if language == "zh" else f"Counter {self.id}"
+
+
+DEFAULT_RATES = {"zh": 200, "en": 160}
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A time of day when announcements are quieter (or silent)."""
+
+    start: str
+    """Local time "HH:MM" it begins."""
+    end: str
+    """Local time "HH:MM" it ends (may be past midnight)."""
+    volume: float
+    """Volume in that time, 0 (silent) to 1."""
+
+    def covers(self, hhmm: str) -> bool:
+        if self.start <= self.end:
+            return self.start <= hhmm < self.end
+        return hhmm >= self.start or hhmm < self.end
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """The voice that calls the numbers."""
+
+    enabled: bool = True
+    """Announce calls at all."""
+    engine: str = "pyttsx3"
+    """Speech synthesis: "pyttsx3" (over espeak-ng) or "espeak-ng" (direct)."""
+    volume: float = 0.8
+    """Volume, 0 to 1."""
+    repeat: int = 2
+    """How many times each call is said (once while a backlog exists)."""
+    languages: tuple[str, ...] = ("zh", "en")
+    """Languages spoken, in order."""
+    templates: dict[str, str] = field(default_factory=dict)
+    """Wording per language with {ticket} and {counter}; defaults to the lobby's usual."""
+    reading: dict[str, str] = field(default_factory=dict)
+    """How tickets are read per language: "digits" (A 零 二 三) or "whole" (A 二十三)."""
+    voices: dict[str, str] = field(default_factory=dict)
+    """espeak-ng voice per language (zh: cmn, en: en)."""
+    rate: dict[str, int] = field(default_factory=dict)
+    """Speaking rate per language in espeak-ng's words per minute (zh 200, en 160: clear)."""
+    chime: bool = True
+    """Play the chime before the words."""
+    quiet: tuple[QuietHours, ...] = ()
+    """Quieter or silent hours."""
+
+    def rate_for(self, language: str) -> int:
+        return self.rate.get(language, DEFAULT_RATES.get(language, 160))
+
+    def volume_at(self, hhmm: str) -> float:
+        for hours in self.quiet:
+            if hours.covers(hhmm):
+                return hours.volume
+        return self.volume
 
 
 @dataclass(frozen=True)
@@ -113,6 +175,7 @@ class Config:
     services: tuple[Service, ...] = ()
     counters: tuple[Counter, ...] = ()
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
     source: str = "<defaults>"
     """The file this came from, for messages."""
 

@@ -249,7 +249,7 @@ def _proportions(r: Reader, start: Proportions) -> Proportions:
 
 
 def _fonts(r: Reader, base: Path) -> ThemeFonts:
-    fallback = r.get(
+    fallback: list[str] = r.get(
         "fallback",
         lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
         "a list of font file paths",

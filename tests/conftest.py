@@ -145,12 +145,14 @@ def lobby_config(tmp_path: Path, site: str, broker: PrivateBroker) -> Config:
 class DaemonProcess:
     """``callboard run`` in a process of its own, headless, as systemd would run it."""
 
-    def __init__(self, config_path: Path, workdir: Path) -> None:
+    def __init__(self, config_path: Path, workdir: Path, env: dict[str, str] | None = None) -> None:
         env = {
             **os.environ,
             "SDL_VIDEODRIVER": "dummy",
             "SDL_AUDIODRIVER": "dummy",
             "PYTHONUNBUFFERED": "1",
+            "XDG_CACHE_HOME": str(workdir / "cache"),  # the voice's clip cache
+            **(env or {}),
         }
         self.log_path = workdir / "daemon.log"
         self._log = self.log_path.open("wb")
@@ -191,14 +193,17 @@ def start_daemon(
     started: list[DaemonProcess] = []
 
     def start(
-        device: str = "screen-1", extra_display: str = "", port: int | None = None
+        device: str = "screen-1",
+        extra_display: str = "",
+        port: int | None = None,
+        env: dict[str, str] | None = None,
     ) -> DaemonProcess:
         workdir = tmp_path / device
         workdir.mkdir(exist_ok=True)
         path = workdir / "callboard.toml"
         text = config_text(site, port or broker.port, device, extra_display)
         path.write_text(text, encoding="utf-8")
-        daemon = DaemonProcess(path, workdir)
+        daemon = DaemonProcess(path, workdir, env)
         started.append(daemon)
         return daemon
 

@@ -90,3 +90,57 @@ def _wall():
     from datetime import datetime
 
     return datetime(2026, 11, 25, 10, 15).astimezone()
+
+
+def test_say_writes_the_whole_announcement_as_it_would_be_played(tmp_path: Path) -> None:
+    out = tmp_path / "a.wav"
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = run_cli(
+        "say",
+        "--config",
+        str(EXAMPLE),
+        "--ticket",
+        "A023",
+        "--counter",
+        "3",
+        "--out",
+        str(out),
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    from audio.pcm import RATE, read_wav, rms_dbfs
+
+    pcm = read_wav(out)
+    seconds = len(pcm) / (RATE * 2)
+    assert 8 < seconds < 30, seconds  # chime, Mandarin and English, twice
+    assert -30 < rms_dbfs(pcm) < -12
+    assert rms_dbfs(pcm[: int(0.2 * RATE) * 2]) > -30  # the chime is there from the start
+    assert f"wrote {out}: {seconds:.2f} s" in result.stdout
+    run_cli(
+        "say",
+        "--config",
+        str(EXAMPLE),
+        "--ticket",
+        "A023",
+        "--counter",
+        "3",
+        "--out",
+        str(tmp_path / "b.wav"),
+        env=env,
+    )
+    assert read_wav(tmp_path / "b.wav") == pcm  # from the clip cache: the same sound
+
+
+def test_say_refuses_a_ticket_that_is_not_one(tmp_path: Path) -> None:
+    result = run_cli(
+        "say",
+        "--config",
+        str(EXAMPLE),
+        "--ticket",
+        "a-23",
+        "--counter",
+        "3",
+        "--out",
+        str(tmp_path / "x.wav"),
+    )
+    assert result.returncode == 2 and "field 'ticket'" in result.stderr

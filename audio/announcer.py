@@ -1,0 +1,234 @@
+"""The announcer: one call at a time, in call order, never two at once, never blocking.
+
+It is a small state machine the daemon's loop drives (``tick``) on the main thread: a call
+comes in, the chime starts at once, the words follow as soon as the chime allows and their
+clips are there, then the repetitions. While other calls wait, a call is said once (the
+backlog policy in ``lobby.speech``): none is dropped, none is late.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from array import array
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from audio.chime import WORDS_AFTER_S, chime_pcm
+from audio.clips import ClipLibrary
+from audio.pcm import RATE, samples, silence
+from audio.player import CHIME, WORDS
+from config.settings import Config
+from lobby.contract import CallEvent
+from lobby.speech import DEFAULT_TEMPLATES, Spoken, repeats_for, spoken_part
+
+_LOG = logging.getLogger(__name__)
+TOKEN_GAP_S = 0.06
+LANGUAGE_GAP_S = 0.45
+REPEAT_GAP_S = 0.9
+MAX_WAIT_S = 30.0  # a call not started within this (no speaker) is not announced late
+CLIP_POLL_S = 0.1
+
+
+class Speaker(Protocol):
+    """What the announcer plays through (the mixer, or a recording stand-in)."""
+
+    @property
+    def ready(self) -> bool: ...
+
+    def play(self, channel: int, pcm: bytes, volume: float) -> float: ...
+
+
+@dataclass
+class _Current:
+    call: CallEvent
+    volume: float
+    repeats: int
+    words_at: float
+    parts: list[Spoken]
+    reps: list[bytes] = field(default_factory=list)
+    rep: int = -1
+    ends: float = math.inf
+
+
+def spoken_parts(config: Config, call: CallEvent) -> list[Spoken]:
+    """The words of a call in each spoken language."""
+    audio = config.audio
+    counter = config.counter(call.counter)
+    return [
+        spoken_part(
+            language,
+            audio.templates.get(language, DEFAULT_TEMPLATES[language]),
+            call.ticket,
+            counter.spoken_name(language),
+            audio.reading.get(language, "digits"),
+        )
+        for language in audio.languages
+    ]
+
+
+def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
+    """One repetition's PCM, or None while a clip is still being made.
+
+    A language whose clips cannot be made at all (a missing voice) is left out; the others
+    are still said.
+    """
+    said: list[bytes] = []
+    for part in parts:
+        pieces: list[bytes] = []
+        for token in part.tokens:
+            clip = clips.get(part.language, token)
+            if clip is None:
+                if clips.failed(part.language, token) is None:
+                    return None
+                pieces = []
+                break
+            pieces.append(clip)
+        if pieces:
+            said.append(silence(TOKEN_GAP_S).join(pieces))
+    return silence(LANGUAGE_GAP_S).join(said)
+
+
+def mix(base: bytes, over: bytes, offset_s: float) -> bytes:
+    """``over`` added onto ``base`` from ``offset_s`` on (clipped, not wrapped)."""
+    a, b = samples(base), samples(over)
+    start = int(offset_s * RATE)
+    total = max(len(a), start + len(b))
+    out = array("h", bytes(total * 2))
+    for i, value in enumerate(a):
+        out[i] = value
+    for i, value in enumerate(b):
+        out[start + i] = max(-32768, min(32767, out[start + i] + value))
+    return out.tobytes()
+
+
+class Announcer:
+    """Announces calls through one speaker, in order, one at a time."""
+
+    def __init__(
+        self,
+        config: Config,
+        clips: ClipLibrary,
+        speaker: Speaker,
+        on_spoken: Callable[[str], None] = lambda call_id: None,
+    ) -> None:
+        self._config = config
+        self._audio = config.audio
+        self._clips = clips
+        self._speaker = speaker
+        self._on_spoken = on_spoken
+        self._chime = chime_pcm() if self._audio.chime else b""
+        self._queue: deque[tuple[CallEvent, float]] = deque()
+        self._current: _Current | None = None
+        self.spoken = 0
+        self.skipped = 0
+
+    @property
+    def backlog(self) -> int:
+        return len(self._queue)
+
+    @property
+    def busy(self) -> bool:
+        return self._current is not None
+
+    def announce(self, call: CallEvent, now: float) -> None:
+        """Queue a call (a recall is a call of its own) and ask for any clip it lacks."""
+        if not self._audio.enabled:
+            return
+        self._queue.append((call, now))
+        for part in spoken_parts(self._config, call):
+            missing = self._clips.missing(part.language, part.tokens)
+            if missing:
+                self._clips.request(part.language, missing)
+
+    def tick(self, now: float, hhmm: str) -> None:
+        """Move on: start the next call, its words, its next repetition, as time allows."""
+        for _ in range(8):  # a few steps at most per tick; each returns when it must wait
+            if not self._step(now, hhmm):
+                return
+
+    def _step(self, now: float, hhmm: str) -> bool:
+        current = self._current
+        if current is None:
+            return self._start_next(now, hhmm)
+        if current.rep < 0:
+            return self._start_words(current, now)
+        if now < current.ends:
+            return False
+        if current.rep + 1 < len(current.reps) and not self._queue:
+            current.rep += 1
+            current.ends = now + self._speaker.play(
+                WORDS, current.reps[current.rep], current.volume
+            )
+            return False
+        self._current = None
+        return True
+
+    def _start_next(self, now: float, hhmm: str) -> bool:
+        if not self._queue:
+            return False
+        if not self._speaker.ready:
+            while self._queue and now - self._queue[0][1] > MAX_WAIT_S:
+                call, _ = self._queue.popleft()
+                self.skipped += 1
+                _LOG.warning(
+                    "call %s (%s) not announced: no speaker for %.0f s",
+                    call.id,
+                    call.ticket,
+                    MAX_WAIT_S,
+                )
+            return False
+        call, _received = self._queue.popleft()
+        volume = self._audio.volume_at(hhmm)
+        if volume <= 0:
+            _LOG.info("quiet hours: call %s shown, not spoken", call.id)
+            return True
+        repeats = repeats_for(len(self._queue), self._audio.repeat)
+        words_at = now
+        if self._chime:
+            self._speaker.play(CHIME, self._chime, volume)
+            words_at = now + WORDS_AFTER_S
+        self._current = _Current(call, volume, repeats, words_at, spoken_parts(self._config, call))
+        self.spoken += 1
+        self._on_spoken(call.id)
+        return True
+
+    def _start_words(self, current: _Current, now: float) -> bool:
+        if now < current.words_at:
+            return False
+        words = join_words(self._clips, current.parts)
+        if words is None:
+            return False  # clips on their way: ClipsReady (or the poll) wakes us
+        if not words:
+            self._current = None  # nothing sayable: the chime alone, reported as a fault
+            return True
+        current.reps = [words] + [silence(REPEAT_GAP_S) + words] * (current.repeats - 1)
+        current.rep = 0
+        current.ends = now + self._speaker.play(WORDS, words, current.volume)
+        return False
+
+    def next_change(self, now: float) -> float:
+        """When the announcer next needs a tick (monotonic seconds), or ``inf``."""
+        current = self._current
+        if current is None:
+            if self._queue and not self._speaker.ready:
+                return self._queue[0][1] + MAX_WAIT_S
+            return now if self._queue else math.inf
+        if current.rep < 0:
+            return current.words_at if now < current.words_at else now + CLIP_POLL_S
+        return current.ends
+
+    def whole_announcement(self, call: CallEvent) -> bytes:
+        """The announcement as it would be played (chime, each language, each repetition),
+        synthesising whatever is missing here and now: for ``callboard say``."""
+        parts = spoken_parts(self._config, call)
+        for part in parts:
+            for token in part.tokens:
+                self._clips.synthesize_now(part.language, token)
+        words = join_words(self._clips, parts) or b""
+        body = silence(REPEAT_GAP_S).join([words] * self._audio.repeat) if words else b""
+        if not self._chime:
+            return body
+        return mix(self._chime, body, WORDS_AFTER_S) if body else self._chime

@@ -1,0 +1,186 @@
+"""The clip library: every token the voice may need, synthesised once, kept in memory and
+on disk, so a call is spoken from clips that are already there.
+
+A background thread owns the speech engines; the board's thread only asks for clips and
+is told (through the daemon's inbox) when missing ones are ready.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from audio.pcm import PcmError, normalise, read_wav, write_wav
+from audio.tts import SpeechEngine, TtsError
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClipsReady:
+    """Clips asked for are synthesised (or failed): the announcer may go on."""
+
+    language: str
+
+
+def default_cache_dir() -> Path:
+    """$STATE_DIRECTORY under systemd, else the user's cache folder."""
+    state = os.environ.get("STATE_DIRECTORY")
+    if state:
+        return Path(state.split(":")[0]) / "clips"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "callboard" / "clips"
+
+
+class ClipLibrary:
+    """Clips by (language, token); synthesised in the background, cached on disk."""
+
+    def __init__(
+        self,
+        engines: Callable[[], list[SpeechEngine]],
+        voices: dict[str, str],
+        rates: dict[str, int],
+        cache_dir: Path | None,
+        notify: Callable[[object], None] = lambda item: None,
+    ) -> None:
+        self._open_engines = engines
+        self._engines: list[SpeechEngine] | None = None
+        self._voices = voices
+        self._rates = rates
+        self._dir = cache_dir
+        self._notify = notify
+        self._clips: dict[tuple[str, str], bytes] = {}
+        self._failed: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self._requests: queue.SimpleQueue[tuple[str, tuple[str, ...]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.faults: dict[str, str] = {}
+        """Per language, the last synthesis fault (reported in DeviceStatus)."""
+
+    # Reading (any thread)
+
+    def get(self, language: str, token: str) -> bytes | None:
+        with self._lock:
+            return self._clips.get((language, token))
+
+    def failed(self, language: str, token: str) -> str | None:
+        with self._lock:
+            return self._failed.get((language, token))
+
+    def missing(self, language: str, tokens: Iterable[str]) -> list[str]:
+        with self._lock:
+            return [t for t in tokens if (language, t) not in self._clips]
+
+    def __len__(self) -> int:
+        return len(self._clips)
+
+    # Synthesis (the worker thread, or the caller for ``synthesize_now``)
+
+    def engines(self) -> list[SpeechEngine]:
+        """The speech engines, started on first use (pyttsx3's worker takes a moment)."""
+        if self._engines is None:
+            self._engines = self._open_engines()
+            if not self._engines:
+                self.faults["all"] = "no speech engine could start (install espeak-ng)"
+        return self._engines
+
+    def _path(self, language: str, token: str) -> Path | None:
+        engines = self.engines()
+        if self._dir is None or not engines:
+            return None
+        voice = self._voices.get(language, language)
+        rate = self._rates.get(language, 160)
+        key = f"{engines[0].name}|{voice}|{rate}|{token}".encode()
+        return self._dir / f"{language}-{hashlib.sha1(key).hexdigest()[:16]}.wav"
+
+    def synthesize_now(self, language: str, token: str) -> bytes | None:
+        """The clip, synthesised here and now if need be; None if no engine can say it."""
+        clip = self.get(language, token)
+        if clip is not None:
+            return clip
+        path = self._path(language, token)
+        if path is not None and path.is_file():
+            try:
+                clip = read_wav(path)
+            except PcmError:
+                path.unlink(missing_ok=True)
+        if clip is None:
+            clip = self._synthesize(language, token)
+            if clip is not None and path is not None:
+                self._save(path, clip)
+        if clip is not None:
+            with self._lock:
+                self._clips[(language, token)] = clip
+                self._failed.pop((language, token), None)
+        return clip
+
+    def _synthesize(self, language: str, token: str) -> bytes | None:
+        voice = self._voices.get(language, language)
+        reasons = []
+        for engine in self.engines():
+            try:
+                clip = normalise(engine.synthesize(token, voice, self._rates.get(language, 160)))
+            except TtsError as exc:
+                reasons.append(f"{engine.name}: {exc}")
+                continue
+            self.faults.pop(language, None)
+            return clip
+        reason = "; ".join(reasons) or "no speech engine is available (install espeak-ng)"
+        with self._lock:
+            self._failed[(language, token)] = reason
+        if self.faults.get(language) != reason:
+            _LOG.warning("cannot say %r in %s: %s", token, language, reason)
+        self.faults[language] = reason
+        return None
+
+    def _save(self, path: Path, clip: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial")
+            write_wav(partial, clip)
+            partial.replace(path)
+        except OSError as exc:
+            _LOG.debug("clip cache not written: %s", exc)
+
+    # The background thread
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="callboard-clips", daemon=True)
+            self._thread.start()
+
+    def request(self, language: str, tokens: Iterable[str]) -> None:
+        """Synthesise these in the background; a ``ClipsReady`` follows."""
+        self._requests.put((language, tuple(tokens)))
+
+    def warm(self, wanted: dict[str, set[str]]) -> None:
+        """Synthesise everything the voice may need, in the background, before it is needed."""
+        for language, tokens in wanted.items():
+            self.request(language, sorted(tokens))
+
+    def _run(self) -> None:
+        self.engines()
+        while True:
+            item = self._requests.get()
+            if item is None:
+                return
+            language, tokens = item
+            for token in tokens:
+                try:
+                    self.synthesize_now(language, token)
+                except Exception:  # a bug here must not silence the lobby for good
+                    _LOG.exception("synthesis of %r failed", token)
+            self._notify(ClipsReady(language))
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._requests.put(None)
+            self._thread.join(5)
+        for engine in self._engines or []:
+            engine.close()

@@ -1,0 +1,112 @@
+"""The daemon's voice: the clip library, the player and the announcer, wired from the config.
+
+It lives on the main thread with the board; synthesis runs on the clip library's thread
+and reports back through the daemon's inbox. A missing speaker or speech engine is a fault
+reported in DeviceStatus, retried every minute, and never stops the board.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from audio.announcer import Announcer
+from audio.clips import ClipLibrary, default_cache_dir
+from audio.player import Player
+from audio.tts import open_engines
+from config.settings import Config
+from lobby.contract import CallEvent
+from lobby.speech import DEFAULT_TEMPLATES, all_tokens
+
+_LOG = logging.getLogger(__name__)
+RETRY_S = 60.0
+DEFAULT_VOICES = {"zh": "cmn", "en": "en"}
+
+
+def clip_library(
+    config: Config, notify: Callable[[object], None] = lambda item: None, cache: bool = True
+) -> ClipLibrary:
+    audio = config.audio
+    return ClipLibrary(
+        engines=lambda: open_engines(audio.engine),
+        voices={**DEFAULT_VOICES, **audio.voices},
+        rates={language: audio.rate_for(language) for language in audio.languages},
+        cache_dir=default_cache_dir() if cache else None,
+        notify=notify,
+    )
+
+
+def needed_tokens(config: Config) -> dict[str, set[str]]:
+    """Every clip the voice may need, per language."""
+    audio = config.audio
+    prefixes = [service.prefix for service in config.services]
+    return {
+        language: all_tokens(
+            language,
+            audio.templates.get(language, DEFAULT_TEMPLATES[language]),
+            prefixes,
+            [c.spoken_name(language) for c in config.counters],
+            audio.reading.get(language, "digits"),
+        )
+        for language in audio.languages
+    }
+
+
+class Voice:
+    """Speaks calls for the daemon; every method is for the main thread."""
+
+    def __init__(
+        self, config: Config, notify: Callable[[object], None], on_spoken: Callable[[str], None]
+    ) -> None:
+        self._config = config
+        self.clips = clip_library(config, notify)
+        self.player = Player()
+        self.announcer = Announcer(config, self.clips, self.player, on_spoken)
+        self._retry_at = math.inf
+        self._fault_logged: str | None = None
+
+    def start(self, now: float) -> None:
+        self.clips.start()
+        self.clips.warm(needed_tokens(self._config))
+        self._open(now)
+
+    def _open(self, now: float) -> None:
+        if self.player.open():
+            self._retry_at = math.inf
+            self._fault_logged = None
+            return
+        if self.player.fault != self._fault_logged:
+            _LOG.warning(
+                "audio: %s; the board goes on, retrying every %.0f s", self.player.fault, RETRY_S
+            )
+            self._fault_logged = self.player.fault
+        self._retry_at = now + RETRY_S
+
+    def on_call(self, call: CallEvent, now: float) -> None:
+        self.announcer.announce(call, now)
+
+    def tick(self, now: float, wall: datetime) -> None:
+        if now >= self._retry_at:
+            self._open(now)
+        self.announcer.tick(now, wall.strftime("%H:%M"))
+
+    def next_change(self, now: float) -> float:
+        return min(self.announcer.next_change(now), self._retry_at)
+
+    def status(self) -> dict[str, Any]:
+        faults = dict(self.clips.faults)
+        if self.player.fault:
+            faults["speaker"] = self.player.fault
+        return {
+            "audio": "fault" if faults else "ok",
+            "audio_faults": faults,
+            "voice_backlog": self.announcer.backlog,
+            "announced": self.announcer.spoken,
+        }
+
+    def close(self) -> None:
+        self.clips.close()
+        self.player.close()
