@@ -30,6 +30,10 @@ class TtsError(CallboardError, RuntimeError):
     """Speech could not be synthesised (engine missing, voice missing, worker wedged)."""
 
 
+class BadOutput(TtsError):
+    """The engine answered, but its file holds no usable speech (pyttsx3's early return)."""
+
+
 class _WorkerDied(Exception):
     """The worker's pipe broke: it crashed or was killed."""
 
@@ -48,9 +52,9 @@ def _checked(path: Path, text: str) -> bytes:
     try:
         pcm = trim(read_wav(path))
     except (OSError, PcmError) as exc:
-        raise TtsError(f"no usable audio for {text!r}: {exc}") from None
+        raise BadOutput(f"no usable audio for {text!r}: {exc}") from None
     if not pcm:
-        raise TtsError(f"the synthesised audio for {text!r} is silent")
+        raise BadOutput(f"the synthesised audio for {text!r} is silent")
     return pcm
 
 
@@ -172,7 +176,8 @@ class Pyttsx3Worker:
         self._start()
 
     def synthesize(self, text: str, voice: str, rate: int) -> bytes:
-        """Say one utterance; a dead worker is restarted and asked again, once."""
+        """Say one utterance; a dead worker is restarted, and a dead worker or an empty
+        file (runAndWait returning early) is asked again, once."""
         for attempt in (1, 2):
             if self._process is None or not self._process.is_alive():
                 self._restart("it was not running")
@@ -182,6 +187,10 @@ class Pyttsx3Worker:
                 self._restart(str(died))
                 if attempt == 2:
                     raise TtsError(f"the speech worker died twice saying {text!r}") from None
+            except BadOutput as bad:
+                if attempt == 2:
+                    raise
+                _LOG.info("asking the speech worker again: %s", bad)
         raise AssertionError("unreachable")
 
     def _ask(self, text: str, voice: str, rate: int) -> bytes:

@@ -1,0 +1,159 @@
+"""What the voice costs and how soon it speaks.
+
+1. Synthesis time per announcement (chime excluded): cold (every clip synthesised by
+   pyttsx3's worker, as on a first call with an empty cache) and cached (clips in memory:
+   only joining them).
+2. Event-to-chime and event-to-words latency, p50 and p99: calls are put on a queue by
+   another thread (as paho's thread does), a loop shaped like the daemon's takes them,
+   and the real pygame.mixer (SDL's dummy audio driver here) starts the chime and then
+   the words. Each announcement is cut short once its words have started so that many
+   calls fit in a minute; the latency to each start is what is measured.
+
+    .venv/bin/python bench/voice.py [--calls 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from audio.announcer import Announcer, join_words, spoken_parts  # noqa: E402
+from audio.clips import ClipLibrary  # noqa: E402
+from audio.player import CHIME, WORDS, Player  # noqa: E402
+from audio.tts import Pyttsx3Worker  # noqa: E402
+from callboard.voice import DEFAULT_VOICES, needed_tokens  # noqa: E402
+from config import EXAMPLE, load_config  # noqa: E402
+from lobby.contract import CallEvent, parse_call  # noqa: E402
+
+
+def call(i: int) -> CallEvent:
+    return parse_call(
+        json.dumps(
+            {
+                "v": 1,
+                "id": f"v-{i}",
+                "ticket": f"A{i % 1000:03d}",
+                "counter": str(1 + i % 6),
+                "service": "general",
+                "kind": "call",
+                "ts": "2026-11-25T10:00:00+08:00",
+            }
+        ).encode()
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class TimedPlayer(Player):
+    """The real player, noting when each channel started; words are cut to 0.3 s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: dict[int, float] = {}
+
+    def play(self, channel: int, pcm: bytes, volume: float) -> float:
+        length = super().play(channel, pcm, volume)
+        self.started[channel] = time.perf_counter()
+        return min(length, 0.3) if channel == WORDS else length
+
+
+def synthesis_costs(config, work: Path) -> None:  # type: ignore[no-untyped-def]
+    worker = Pyttsx3Worker()
+    try:
+        rates = {lang: config.audio.rate_for(lang) for lang in config.audio.languages}
+        cold: list[float] = []
+        for _i in range(5):
+            library = ClipLibrary(lambda: [worker], DEFAULT_VOICES, rates, None)
+            started = time.perf_counter()
+            for part in spoken_parts(config, call(100)):
+                for token in part.tokens:
+                    library.synthesize_now(part.language, token)
+            join_words(library, spoken_parts(config, call(100)))
+            cold.append((time.perf_counter() - started) * 1000)
+        warm: list[float] = []
+        for _i in range(200):
+            started = time.perf_counter()
+            words = join_words(library, spoken_parts(config, call(100)))
+            warm.append((time.perf_counter() - started) * 1000)
+            assert words
+    finally:
+        worker.close()
+    print("synthesis per announcement (both languages, one round):")
+    print(f"  cold, pyttsx3 worker, empty cache: median {statistics.median(cold):7.1f} ms")
+    print(f"  cached clips, joined:              median {statistics.median(warm):7.2f} ms")
+
+
+def latency(config, calls: int, work: Path) -> None:  # type: ignore[no-untyped-def]
+    library = ClipLibrary(
+        lambda: [Pyttsx3Worker()],
+        DEFAULT_VOICES,
+        {lang: config.audio.rate_for(lang) for lang in config.audio.languages},
+        work / "clips",
+    )
+    for language, tokens in needed_tokens(config).items():
+        for token in sorted(tokens):
+            library.synthesize_now(language, token)
+    player = TimedPlayer()
+    assert player.open(), player.fault
+    announcer = Announcer(config, library, player)
+    inbox: queue.SimpleQueue[tuple[CallEvent, float]] = queue.SimpleQueue()
+    to_chime: list[float] = []
+    to_words: list[float] = []
+
+    def producer() -> None:
+        for i in range(calls):
+            inbox.put((call(i), time.perf_counter()))
+            time.sleep(1.2)
+
+    threading.Thread(target=producer, daemon=True).start()
+    pending: tuple[str, float] | None = None
+    while len(to_words) < calls:
+        now = time.monotonic()
+        try:
+            event, sent = inbox.get(timeout=max(0.0, min(1.0, announcer.next_change(now) - now)))
+            announcer.announce(event, time.monotonic())
+            pending = (event.id, sent)
+        except queue.Empty:
+            pass
+        player.started.clear()
+        announcer.tick(time.monotonic(), "10:00")
+        if pending and CHIME in player.started:
+            to_chime.append((player.started[CHIME] - pending[1]) * 1000)
+        if pending and WORDS in player.started and len(to_words) < len(to_chime):
+            to_words.append((player.started[WORDS] - pending[1]) * 1000)
+    player.close()
+    library.close()
+    print(f"latency from the call event, {calls} calls (mixer: {os.environ['SDL_AUDIODRIVER']}):")
+    print(f"  to the chime: p50 {pct(to_chime, 0.5):6.1f} ms   p99 {pct(to_chime, 0.99):6.1f} ms")
+    print(f"  to the words: p50 {pct(to_words, 0.5):6.1f} ms   p99 {pct(to_words, 0.99):6.1f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=50)
+    args = parser.parse_args()
+    config = load_config(EXAMPLE)
+    with tempfile.TemporaryDirectory() as work:
+        synthesis_costs(config, Path(work))
+        latency(config, args.calls, Path(work))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
