@@ -1,1 +1,2 @@
-"""Counter call buttons on GPIO and their keyboard stand-ins (to come)."""
+"""Counter call buttons: gpiozero buttons and LEDs, keyboard stand-ins, and the outbox that
+keeps presses while the broker is away."""

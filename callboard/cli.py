@@ -148,6 +148,47 @@ def cmd_say(args: argparse.Namespace) -> int:
     return 0 if not clips.faults else EXIT_FAILURE
 
 
+def cmd_buttons(args: argparse.Namespace) -> int:
+    """A wiring check: every press, hold and release printed as it happens."""
+    import signal
+    import threading
+
+    from buttons.panel import ButtonPanel, make_pin_factory
+
+    config = _config_or_exit(args.config)
+    wired = [c for c in config.counters if c.button is not None or c.recall_button is not None]
+    if not wired:
+        print(
+            f"{args.config}: no counter has a button pin (set button = <BCM pin> under "
+            "[[counters]])",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+
+    def show(line: str) -> None:
+        print(f"{datetime.now():%H:%M:%S.%f}"[:-3] + f"  {line}", flush=True)
+
+    panel = ButtonPanel(
+        config, lambda press: None, make_pin_factory(config.buttons.pin_factory), echo=show
+    )
+    if not panel.open():
+        print(panel.fault, file=sys.stderr)
+        return EXIT_FAILURE
+    for counter in wired:
+        pins = [
+            f"call GPIO{counter.button}" if counter.button is not None else "",
+            f"recall GPIO{counter.recall_button}" if counter.recall_button is not None else "",
+        ]
+        show(f"counter {counter.id}: {', '.join(p for p in pins if p)}")
+    show("press the buttons; Ctrl+C to stop")
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    stopped.wait()
+    panel.close()
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from callboard.daemon import Daemon
 
@@ -210,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--out", type=Path, required=True, help="the WAV to write")
     say.add_argument("--no-cache", action="store_true", help="synthesise every clip afresh")
     say.set_defaults(func=cmd_say)
+
+    buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
+    buttons.add_argument("--config", type=Path, required=True)
+    buttons.set_defaults(func=cmd_buttons)
 
     check = sub.add_parser("check-config", help="check a config file and exit")
     check.add_argument("path", type=Path)

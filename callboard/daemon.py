@@ -21,7 +21,9 @@ from typing import Any
 
 import pygame
 
+from buttons.press import Press
 from callboard import __version__
+from callboard.desk import CounterDesk, key_press
 from callboard.voice import Voice
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
@@ -29,7 +31,7 @@ from display.fonts import find_fonts
 from display.screen import Screen, open_screen
 from display.text import TextCache
 from lobby.board import BoardState
-from lobby.contract import BoardSnapshot, CallEvent, ScopedNotice
+from lobby.contract import BoardSnapshot, CallEvent, CounterState, ScopedNotice
 from lobby.notices import NoticeBoard
 from mqtt_client.link import LinkState, MqttLink, Rejected
 
@@ -84,7 +86,9 @@ class Daemon:
         self._painter: BoardPainter | None = None
         self._last_frame: Frame | None = None
         self.voice: Voice | None = None
+        self.desk: CounterDesk | None = None
         self._voice_status: dict[str, Any] = {}
+        self._desk_status: dict[str, Any] = {}
 
     # Setting up
 
@@ -106,6 +110,7 @@ class Daemon:
             "frames": self._frames,
             "board_seq": self.board.seq,
             **self._voice_status,
+            **self._desk_status,
         }
 
     def run(self) -> int:
@@ -121,6 +126,8 @@ class Daemon:
         link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
         self._install_signals()
         link.start()
+        self.desk = CounterDesk(self.config, self.inbox.put, link.publish_request)
+        self.desk.open()
         if self.config.audio.enabled:
             self.voice = Voice(
                 self.config,
@@ -135,6 +142,8 @@ class Daemon:
             self._running = False
             if self.voice is not None:
                 self.voice.close()
+            if self.desk is not None:
+                self.desk.close()
             link.stop()
             pygame.display.quit()
         return 0
@@ -195,9 +204,13 @@ class Daemon:
         frame = self._last_frame  # the frame just presented: what the screen shows now
         regions = self._painter.next_change(frame) if self._painter and frame else math.inf
         voice = self.voice.next_change(now) if self.voice is not None else math.inf
-        return min(regions, now + to_minute, badge_due, voice)
+        desk = self.desk.next_change() if self.desk is not None else math.inf
+        return min(regions, now + to_minute, badge_due, voice, desk)
 
     def _speak(self) -> None:
+        if self.desk is not None:
+            self.desk.tick(time.monotonic())
+            self._desk_status = self.desk.status()
         if self.voice is not None:
             self.voice.tick(time.monotonic(), local_now())
             status = self.voice.status()
@@ -225,6 +238,10 @@ class Daemon:
                 items.append(Stop("window closed"))
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not windowless:
                 items.append(Stop("Esc pressed"))
+            elif event.type == pygame.KEYDOWN and self.config.buttons.keyboard and not windowless:
+                press = key_press(self.config, event.key, event.mod, local_now())
+                if press is not None:
+                    items.append(press)
         return items
 
     def _apply(self, item: object, screen: Screen) -> None:
@@ -250,6 +267,14 @@ class Daemon:
         elif isinstance(item, LinkState):
             self._link_up = item.connected
             self._link_down_since = now
+            if self.desk is not None:
+                self.desk.flush(item.connected, local_now())
+        elif isinstance(item, Press):
+            if self.desk is not None:
+                self.desk.press(item, now, self._link_up, local_now())
+        elif isinstance(item, CounterState):
+            if self.desk is not None:
+                self.desk.counter_state(item)
         elif isinstance(item, Rejected):
             self._status_at = min(self._status_at, self._status_sent + STATUS_SOON_S)
         elif isinstance(item, SaveFrame):

@@ -15,6 +15,7 @@ from typing import Any
 from config.reader import LANGUAGE_RE, Reader
 from config.settings import (
     AudioSettings,
+    ButtonSettings,
     Config,
     Counter,
     DisplaySettings,
@@ -77,6 +78,41 @@ def _service(r: Reader) -> Service:
     return service
 
 
+def _pin(r: Reader, name: str) -> int | None:
+    value: int | None = r.get(
+        name,
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 27,
+        "a BCM GPIO pin number from 0 to 27",
+        None,
+    )
+    return value
+
+
+def _buttons(r: Reader) -> ButtonSettings:
+    settings = ButtonSettings(
+        pull_up=r.flag("pull_up", True),
+        bounce_ms=r.integer("bounce_ms", 30, 0, 500),
+        hold_seconds=r.number("hold_seconds", 1.5, 0.3, 10),
+        skip=r.text(
+            "skip",
+            "none",
+            re.compile("none|double|recall-hold"),
+            '"none", "double" or "recall-hold"',
+        ),
+        double_seconds=r.number("double_seconds", 0.5, 0.2, 2),
+        max_age_s=r.number("max_age_s", 60, 1, 3600),
+        keyboard=r.flag("keyboard", True),
+        pin_factory=r.text(
+            "pin_factory",
+            "",
+            re.compile("|lgpio|rpigpio|pigpio|native|mock"),
+            "lgpio, rpigpio, pigpio, native, mock or empty",
+        ),
+    )
+    r.finish()
+    return settings
+
+
 def _counter(r: Reader) -> Counter:
     def ok(v: Any) -> bool:
         return (
@@ -90,6 +126,9 @@ def _counter(r: Reader) -> Counter:
         services=tuple(r.get("services", ok, "a non-empty list of service ids", [])),
         name=r.names("name"),
         spoken=r.names("spoken"),
+        button=_pin(r, "button"),
+        recall_button=_pin(r, "recall_button"),
+        led=_pin(r, "led"),
     )
     r.finish()
     return counter
@@ -165,6 +204,18 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                 f"{other!r}; expected a prefix per service"
             )
         prefixes[service.prefix] = service.id
+    pins: dict[int, str] = {}
+    for i, counter in enumerate(config.counters):
+        for kind in ("button", "recall_button", "led"):
+            pin = getattr(counter, kind)
+            if pin is None:
+                continue
+            if pin in pins:
+                problems.append(
+                    f"counters[{i}].{kind}: found pin {pin}, already used by "
+                    f"{pins[pin]}; expected a pin of its own"
+                )
+            pins[pin] = f"counters[{i}].{kind}"
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
         for service_id in counter.services:
@@ -205,6 +256,7 @@ def parse_config(
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
         audio=_audio(r.table("audio"), tuple(languages)),
+        buttons=_buttons(r.table("buttons")),
         source=source,
     )
     r.finish()

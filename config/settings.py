@@ -67,6 +67,12 @@ class Counter:
     """Label per language, shown on the board (and spoken, unless ``spoken`` says otherwise)."""
     spoken: Names = field(default_factory=Names)
     """How the voice says the counter per language, when it differs from the label."""
+    button: int | None = None
+    """BCM pin of the call button (short press: next; long press: recall)."""
+    recall_button: int | None = None
+    """BCM pin of a separate recall button."""
+    led: int | None = None
+    """BCM pin of an LED: on while serving, blinking while a press is on its way."""
 
     def spoken_name(self, language: str) -> str:
         return self.spoken.get(language) or self.label(language)
@@ -137,6 +143,28 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class ButtonSettings:
+    """How the counters' buttons behave."""
+
+    pull_up: bool = True
+    """Buttons wired between the pin and ground (the usual way) use the Pi's pull-up."""
+    bounce_ms: int = 30
+    """Contact bounce to ignore, in milliseconds."""
+    hold_seconds: float = 1.5
+    """A press this long on the call button is a recall."""
+    skip: str = "none"
+    """The gesture for skip: "none", "double" (two quick presses) or "recall-hold"."""
+    double_seconds: float = 0.5
+    """Two presses within this are a double press (only with skip = "double")."""
+    max_age_s: float = 60.0
+    """A press kept while the broker was away is sent only if younger than this."""
+    keyboard: bool = True
+    """In a desktop window, number keys press counters' buttons (Shift: recall, Ctrl: skip)."""
+    pin_factory: str = ""
+    """gpiozero pin factory (lgpio, rpigpio, mock, …); empty: gpiozero's own choice."""
+
+
+@dataclass(frozen=True)
 class DisplaySettings:
     """The lobby screen."""
 
@@ -176,6 +204,7 @@ class Config:
     counters: tuple[Counter, ...] = ()
     display: DisplaySettings = field(default_factory=DisplaySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
+    buttons: ButtonSettings = field(default_factory=ButtonSettings)
     source: str = "<defaults>"
     """The file this came from, for messages."""
 

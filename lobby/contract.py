@@ -363,3 +363,39 @@ class ScopedNotice:
 
     scope: str  # "branch" or "site"
     notice: Notice
+
+
+COUNTER_ACTIONS = ("next", "recall", "skip", "transfer")
+
+
+@dataclass(frozen=True)
+class CounterState:
+    """What a counter serves now (retained): its LED follows it."""
+
+    counter: str
+    ticket: str | None
+    waiting: int
+    ts: datetime
+
+
+def parse_counter_state(raw: bytes) -> CounterState:
+    """Validate a ``{p}/counter/{counter}/state`` payload (``ticket`` null when idle)."""
+    obj = load_object(raw)
+    fields = Fields(obj)
+    ticket = obj.get("ticket")
+    return CounterState(
+        counter=fields.req_text("counter", COUNTER_RE),
+        ticket=None if ticket is None else check_text(ticket, "ticket", TICKET_RE, 6),
+        waiting=fields.integer("waiting", 0, MAX_WAITING) if "waiting" in obj else 0,
+        ts=fields.req_timestamp("ts"),
+    )
+
+
+def counter_request_payload(
+    request_id: str, action: str, moment: datetime, to_service: str | None = None
+) -> bytes:
+    """CounterRequest: a counter asks the queue engine for the next customer (or more)."""
+    body: dict[str, Any] = {"id": request_id, "action": action, "ts": format_ts(moment)}
+    if to_service is not None:
+        body["to_service"] = to_service
+    return encode(body)

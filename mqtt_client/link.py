@@ -23,13 +23,16 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from config.settings import Config
 from lobby.contract import (
+    CounterState,
     Notice,
     ScopedNotice,
     ack_payload,
+    counter_request_payload,
     encode,
     format_ts,
     parse_board,
     parse_call,
+    parse_counter_state,
     parse_notice,
 )
 from lobby.dedup import SeenIds
@@ -61,6 +64,13 @@ class Rejected:
 
 Deliver = Callable[[object], None]
 StatusFields = Callable[[], Mapping[str, Any]]
+
+
+def _state_of(counter: str, raw: bytes) -> CounterState:
+    state = parse_counter_state(raw)
+    if state.counter != counter:
+        raise ContractError(f"field 'counter' = {state.counter!r} is not the topic's {counter!r}")
+    return state
 
 
 def _no_delay(client: mqtt.Client) -> None:
@@ -205,6 +215,7 @@ class MqttLink:
                 return
             _no_delay(client)
             topics = [(topic, QOS) for topic in self._parsers]
+            topics.append((self.topics.counter_state("+"), QOS))
             client.subscribe(topics)
             client.publish(self._status_topic, self._status_payload("online"), qos=QOS, retain=True)
             self._connected.set()
@@ -233,8 +244,26 @@ class MqttLink:
         except Exception:
             _LOG.exception("error while handling a message on %s", message.topic)
 
-    def _accept(self, topic: str, payload: bytes) -> None:
+    def publish_request(
+        self, request_id: str, counter: str, action: str, pressed: datetime
+    ) -> None:
+        """A counter's CounterRequest, QoS 1 (the engine acts on its id once)."""
+        payload = counter_request_payload(request_id, action, pressed)
+        self._client.publish(self.topics.counter_request(counter), payload, qos=QOS)
+
+    def _parser_for(self, topic: str) -> Callable[[bytes], object] | None:
         parser = self._parsers.get(topic)
+        if (
+            parser is None
+            and topic.startswith(f"{self.topics.prefix}/counter/")
+            and topic.endswith("/state")
+        ):
+            counter = topic.split("/")[-2]
+            return lambda raw: _state_of(counter, raw)
+        return parser
+
+    def _accept(self, topic: str, payload: bytes) -> None:
+        parser = self._parser_for(topic)
         if parser is None:
             return
         if not payload:  # a retained message being cleared, not a message
