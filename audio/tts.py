@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from multiprocessing.connection import Connection
@@ -93,6 +94,7 @@ class EspeakNg:
 
 def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the worker process
     """The pyttsx3 worker: one request at a time, answered on the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker ends
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # pyttsx3 prints "Audio saved to …"
     try:
@@ -190,7 +192,7 @@ class Pyttsx3Worker:
             except BadOutput as bad:
                 if attempt == 2:
                     raise
-                _LOG.info("asking the speech worker again: %s", bad)
+                _LOG.debug("asking the speech worker again: %s", bad)
         raise AssertionError("unreachable")
 
     def _ask(self, text: str, voice: str, rate: int) -> bytes:

@@ -61,6 +61,7 @@ class PrivateBroker:
             [find_mosquitto(), "-c", str(conf)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl+C is for us; we stop the broker after the board
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

@@ -189,6 +189,103 @@ def cmd_buttons(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_queue(args: argparse.Namespace) -> int:
+    import signal
+
+    from callboard.engine import QueueEngine
+
+    config = _config_or_exit(args.config)
+    engine = QueueEngine(config, args.db)
+    signal.signal(signal.SIGTERM, lambda *_: engine.stop())
+    signal.signal(signal.SIGINT, lambda *_: engine.stop())
+    return engine.run()
+
+
+def cmd_ticket(args: argparse.Namespace) -> int:
+    """A stand-in ticket machine: ask the engine for a ticket and print it."""
+    import queue as queue_module
+    import uuid
+
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+
+    from lobby.contract import encode, format_ts, parse_ticket_issued
+    from mqtt_client.topics import Topics
+
+    config = _config_or_exit(args.config)
+    if config.service(args.service) is None:
+        known = ", ".join(s.id for s in config.services)
+        print(
+            f"no service {args.service!r} in {args.config}; expected one of: {known}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    topics = Topics(config.mqtt.topic_root, config.site)
+    request_id = f"k-{config.device}-{uuid.uuid4().hex[:12]}"
+    answers: queue_module.SimpleQueue[dict[str, object]] = queue_module.SimpleQueue()
+
+    def on_message(_c: object, _u: object, message: mqtt.MQTTMessage) -> None:
+        try:
+            issued = parse_ticket_issued(bytes(message.payload))
+        except ContractError:
+            return
+        if issued["request_id"] == request_id:
+            answers.put(issued)
+
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=f"callboard-ticket-{uuid.uuid4().hex[:8]}",
+    )
+    if config.mqtt.username:
+        client.username_pw_set(config.mqtt.username, config.mqtt.password or None)
+    if config.mqtt.tls:
+        client.tls_set(ca_certs=str(config.mqtt.ca_file) if config.mqtt.ca_file else None)
+    client.on_message = on_message
+    try:
+        client.connect(config.mqtt.host, config.mqtt.port, 30)
+    except OSError as exc:
+        print(
+            f"cannot reach the broker at {config.mqtt.host}:{config.mqtt.port}: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    client.loop_start()
+    client.subscribe(topics.ticket_issued, qos=1)
+    payload = encode(
+        {"id": request_id, "service": args.service, "ts": format_ts(datetime.now().astimezone())}
+    )
+    client.publish(topics.ticket_request, payload, qos=1)
+    try:
+        issued = answers.get(timeout=args.timeout)
+    except queue_module.Empty:
+        print(
+            f"no queue engine answered within {args.timeout:g} s (is one running for site "
+            f"{config.site}?)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    print(f"{issued['ticket']}  ({args.service}; {issued['waiting_before']} waiting before you)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from callboard.queue_store import default_db
+    from callboard.stats import as_csv, as_table, day_stats
+
+    config = _config_or_exit(args.config)
+    db = args.db or default_db(config)
+    if not db.is_file():
+        print(f"no queue database at {db} (the engine writes it; see [queue] db)", file=sys.stderr)
+        return EXIT_FAILURE
+    day = args.date or datetime.now().astimezone().date().isoformat()
+    rows = day_stats(db, day)
+    print(as_csv(rows) if args.csv else as_table(rows, day), end="" if args.csv else "\n")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from callboard.daemon import Daemon
 
@@ -255,6 +352,24 @@ def build_parser() -> argparse.ArgumentParser:
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)
     buttons.set_defaults(func=cmd_buttons)
+
+    engine = sub.add_parser("queue", help="run the queue engine on its own")
+    engine.add_argument("--config", type=Path, required=True)
+    engine.add_argument("--db", type=Path, help="the SQLite file (default: [queue] db)")
+    engine.set_defaults(func=cmd_queue)
+
+    ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
+    ticket.add_argument("--config", type=Path, required=True)
+    ticket.add_argument("service", help="a service id, e.g. general")
+    ticket.add_argument("--timeout", type=float, default=5.0)
+    ticket.set_defaults(func=cmd_ticket)
+
+    stats = sub.add_parser("stats", help="the day's figures per service and counter")
+    stats.add_argument("--config", type=Path, required=True)
+    stats.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    stats.add_argument("--csv", action="store_true")
+    stats.add_argument("--db", type=Path, help="the SQLite file (default: [queue] db)")
+    stats.set_defaults(func=cmd_stats)
 
     check = sub.add_parser("check-config", help="check a config file and exit")
     check.add_argument("path", type=Path)

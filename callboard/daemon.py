@@ -12,6 +12,7 @@ import logging
 import math
 import queue
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import pygame
 from buttons.press import Press
 from callboard import __version__
 from callboard.desk import CounterDesk, key_press
+from callboard.engine import QueueEngine
 from callboard.voice import Voice
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
@@ -126,6 +128,7 @@ class Daemon:
         link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
         self._install_signals()
         link.start()
+        engine = self._start_engine()
         self.desk = CounterDesk(self.config, self.inbox.put, link.publish_request)
         self.desk.open()
         if self.config.audio.enabled:
@@ -144,9 +147,28 @@ class Daemon:
                 self.voice.close()
             if self.desk is not None:
                 self.desk.close()
+            if engine is not None:
+                engine.stop()
+                engine.finished.wait(5)
             link.stop()
             pygame.display.quit()
         return 0
+
+    def _start_engine(self) -> QueueEngine | None:
+        """The embedded queue engine, on a thread and a broker connection of its own."""
+        if not self.config.queue.embedded:
+            return None
+        engine = QueueEngine(self.config)
+
+        def serve() -> None:
+            code = engine.run()
+            if code != 0:
+                _LOG.error(
+                    "the embedded queue engine stopped (exit code %d); the board goes on", code
+                )
+
+        threading.Thread(target=serve, name="callboard-queue", daemon=True).start()
+        return engine
 
     # The loop
 

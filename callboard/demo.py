@@ -1,17 +1,20 @@
-"""``callboard demo``: the board on a private broker, with a stand-in engine calling tickets.
+"""``callboard demo``: a whole lobby on one machine, with no broker or config to set up.
 
-Until the embedded queue engine lands, a small feeder publishes CallEvents and
-BoardSnapshots through the same contract a real engine uses, so a new user sees the board
-work at once and can publish calls of their own with mosquitto_pub.
+A private mosquitto, the embedded queue engine, the board with its voice, and a small
+stand-in for the lobby's people: a ticket machine issuing tickets and counters calling the
+next customer, all through the same contract a real lobby uses. In the window, the number
+keys press counters' buttons too (Shift: recall, Ctrl: skip).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-import logging
+import random
+import tempfile
 import threading
 from datetime import datetime
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -22,69 +25,67 @@ from config.settings import Config
 from lobby.contract import encode, format_ts
 from mqtt_client.topics import Topics
 
-_LOG = logging.getLogger(__name__)
 
+class LobbyPeople:
+    """Customers taking tickets and staff pressing "next", at a gentle pace."""
 
-class SampleCalls:
-    """Calls the next ticket of each service in turn at the counters that serve it."""
-
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, seed: int = 2002) -> None:
         self._config = config
-        self._numbers = {service.id: 0 for service in config.services}
-        self._waiting = {service.id: 3 + 2 * i for i, service in enumerate(config.services)}
-        self._calls: list[dict[str, str]] = []
-        self._seq = 0
-        pairs = [(c.id, s) for c in config.counters for s in c.services[:1]]
-        self._cycle = itertools.cycle(pairs or [("1", "general")])
+        self._random = random.Random(seed)
+        self._ids = itertools.count(1)
+        self._counters = itertools.cycle([c.id for c in config.counters])
+        weights = {"general": 6, "consult": 3, "vip": 1}
+        self._services = [s.id for s in config.services]
+        self._weights = [weights.get(s, 1) for s in self._services]
 
-    def next(self) -> tuple[bytes, bytes]:
-        """The next CallEvent and the BoardSnapshot that follows it."""
-        counter, service_id = next(self._cycle)
-        service = self._config.service(service_id)
-        prefix = service.prefix if service else "A"
-        self._numbers[service_id] = self._numbers.get(service_id, 0) % 999 + 1
-        self._waiting[service_id] = max(
-            0, self._waiting.get(service_id, 0) + (1 if self._seq % 3 else -1)
+    def ticket(self) -> tuple[str, bytes]:
+        service = self._random.choices(self._services, self._weights)[0]
+        return "ticket", encode(
+            {
+                "id": f"demo-k-{next(self._ids)}",
+                "service": service,
+                "ts": format_ts(datetime.now().astimezone()),
+            }
         )
-        self._seq += 1
-        now = format_ts(datetime.now().astimezone())
-        call = {
-            "id": f"demo-{self._seq:06d}",
-            "ticket": f"{prefix}{self._numbers[service_id]:03d}",
-            "counter": counter,
-            "service": service_id,
-            "ts": now,
-        }
-        self._calls = [call, *self._calls][:20]
-        board = {"seq": self._seq, "ts": now, "calls": self._calls, "waiting": self._waiting}
-        return encode({**call, "kind": "call"}), encode(board)
+
+    def press(self) -> tuple[str, bytes]:
+        counter = next(self._counters)
+        return counter, encode(
+            {
+                "id": f"demo-b-{next(self._ids)}",
+                "action": "next",
+                "ts": format_ts(datetime.now().astimezone()),
+            }
+        )
 
 
 def _feed(
     broker: PrivateBroker,
     topics: Topics,
-    calls: SampleCalls,
+    people: LobbyPeople,
     interval_s: float,
     stopped: threading.Event,
 ) -> None:
     client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2, client_id="callboard-demo-feeder"
+        callback_api_version=CallbackAPIVersion.VERSION2, client_id="callboard-demo-people"
     )
     client.connect(broker.host, broker.port)
     client.loop_start()
     try:
+        for _ in range(8):  # a morning queue before the first call
+            client.publish(topics.ticket_request, people.ticket()[1], qos=1)
         while not stopped.wait(interval_s):
-            call, board = calls.next()
-            client.publish(topics.call, call, qos=1)
-            client.publish(topics.board, board, qos=1, retain=True)
+            client.publish(topics.ticket_request, people.ticket()[1], qos=1)
+            counter, press = people.press()
+            client.publish(topics.counter_request(counter), press, qos=1)
     finally:
         client.disconnect()
         client.loop_stop()
 
 
 def run_demo(config: Config, interval_s: float = 5.0) -> int:
-    """Start a private broker, the sample feeder and the display daemon; stop all on exit."""
-    with PrivateBroker() as broker:
+    """Start a private broker, the engine, the people and the board; stop all on exit."""
+    with PrivateBroker() as broker, tempfile.TemporaryDirectory(prefix="callboard-demo-") as work:
         mqtt_settings = dataclasses.replace(
             config.mqtt,
             host=broker.host,
@@ -96,14 +97,18 @@ def run_demo(config: Config, interval_s: float = 5.0) -> int:
             cert_file=None,
             key_file=None,
         )
-        config = dataclasses.replace(config, mqtt=mqtt_settings)
+        queue = dataclasses.replace(config.queue, embedded=True, db=Path(work) / "queue.sqlite3")
+        config = dataclasses.replace(config, mqtt=mqtt_settings, queue=queue)
         topics = Topics(config.mqtt.topic_root, config.site)
-        print(f"demo broker on {broker.host}:{broker.port}; a sample call every {interval_s:g} s.")
-        print("publish a call of your own:")
         print(
-            f"  mosquitto_pub -p {broker.port} -q 1 -t {topics.call} -m "
-            '\'{"v":1,"id":"me-1","ticket":"A100","counter":"2",'
-            '"service":"general","kind":"call","ts":"'
+            f"demo: broker on {broker.host}:{broker.port}, the queue engine embedded; "
+            f"a customer and a call every {interval_s:g} s."
+        )
+        print("keys 1-6 in the window press counters 1-6 (Shift: recall, Ctrl: skip).")
+        print("take a ticket yourself:")
+        print(
+            f"  mosquitto_pub -p {broker.port} -q 1 -t {topics.ticket_request} -m "
+            '\'{"v":1,"id":"me-1","service":"vip","ts":"'
             + format_ts(datetime.now().astimezone(), millis=False)
             + "\"}'"
         )
@@ -111,13 +116,13 @@ def run_demo(config: Config, interval_s: float = 5.0) -> int:
         stopped = threading.Event()
         feeder = threading.Thread(
             target=_feed,
-            name="demo-feeder",
+            name="demo-people",
             daemon=True,
-            args=(broker, topics, SampleCalls(config), interval_s, stopped),
+            args=(broker, topics, LobbyPeople(config), interval_s, stopped),
         )
-        feeder.start()
+        daemon = Daemon(config)
+        threading.Timer(3.0, feeder.start).start()  # once the engine is serving
         try:
-            return Daemon(config).run()
+            return daemon.run()
         finally:
             stopped.set()
-            feeder.join(timeout=2)

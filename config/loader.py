@@ -351,7 +351,13 @@ def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
 
 
 def _queue(r: Reader) -> QueueSettings:
-    queue = QueueSettings(embedded=r.flag("embedded", False))
+    db = r.text("db", "", expected="a file path")
+    queue = QueueSettings(
+        embedded=r.flag("embedded", False),
+        db=Path(db) if db else None,
+        reset_at=r.text("reset_at", "04:00", HHMM_RE, 'a time like "04:00"'),
+        number_width=r.integer("number_width", 3, 1, 4),
+    )
     r.finish()
     return queue
 

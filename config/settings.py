@@ -41,6 +41,12 @@ class QueueSettings:
 
     embedded: bool = False
     """Run the queue engine inside this daemon (a one-Pi office)."""
+    db: Path | None = None
+    """The SQLite file; default $STATE_DIRECTORY/queue.sqlite3, else ./callboard-queue.sqlite3."""
+    reset_at: str = "04:00"
+    """Local time at which numbering restarts for the new day."""
+    number_width: int = 3
+    """Digits in a ticket number after its prefix (A023)."""
 
 
 @dataclass(frozen=True)

@@ -399,3 +399,65 @@ def counter_request_payload(
     if to_service is not None:
         body["to_service"] = to_service
     return encode(body)
+
+
+@dataclass(frozen=True)
+class CounterRequest:
+    """A counter asks for the next customer, a recall, a skip or a transfer."""
+
+    id: str
+    counter: str
+    action: str
+    ts: datetime
+    to_service: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    """A ticket machine asks for a ticket of a service."""
+
+    id: str
+    service: str
+    ts: datetime
+
+
+def parse_counter_request(raw: bytes, counter: str) -> CounterRequest:
+    """Validate a ``{p}/counter/{counter}/request`` payload (the counter is the topic's)."""
+    obj = load_object(raw)
+    fields = Fields(obj)
+    action = fields.req_text("action", max_len=16)
+    if action not in COUNTER_ACTIONS:
+        raise ContractError(
+            f"field 'action' = {action!r} is not one of {', '.join(COUNTER_ACTIONS)}"
+        )
+    to_service = fields.text("to_service", SERVICE_RE, 16, required=action == "transfer")
+    return CounterRequest(
+        id=fields.req_text("id", ID_RE, 128),
+        counter=check_text(counter, "counter (topic)", COUNTER_RE, 16),
+        action=action,
+        ts=fields.req_timestamp("ts"),
+        to_service=to_service,
+    )
+
+
+def parse_ticket_request(raw: bytes) -> TicketRequest:
+    """Validate a ``{p}/ticket/request`` payload."""
+    fields = Fields(load_object(raw))
+    return TicketRequest(
+        id=fields.req_text("id", ID_RE, 128),
+        service=fields.req_text("service", SERVICE_RE),
+        ts=fields.req_timestamp("ts"),
+    )
+
+
+def parse_ticket_issued(raw: bytes) -> dict[str, Any]:
+    """Validate a TicketIssued (for the command-line ticket machine)."""
+    obj = load_object(raw)
+    fields = Fields(obj)
+    return {
+        "id": fields.req_text("id", ID_RE, 128),
+        "request_id": fields.req_text("request_id", ID_RE, 128),
+        "ticket": fields.req_text("ticket", TICKET_RE),
+        "service": fields.req_text("service", SERVICE_RE),
+        "waiting_before": fields.integer("waiting_before", 0, MAX_WAITING),
+    }

@@ -1,0 +1,349 @@
+"""The queue engine's memory: SQLite in WAL mode, one transaction per request.
+
+A request, the id that marks it applied, every row it changed and every message it must
+send go into the database together; the messages are sent only after the commit, and are
+marked sent once the broker has them. A process killed at any moment therefore loses no
+ticket, issues none twice, applies no request twice, and on restart sends what it had not.
+``synchronous=FULL``: a power cut loses nothing that was acknowledged either.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from config.settings import Config
+from lobby.contract import CounterRequest, TicketRequest, encode, format_ts
+from lobby.queue import Effects, QueueModel, Ticket
+
+_LOG = logging.getLogger(__name__)
+BOARD_CALLS = 20
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (
+    day TEXT NOT NULL, number TEXT NOT NULL, service TEXT NOT NULL, first_service TEXT NOT NULL,
+    ord INTEGER NOT NULL, issued_at TEXT NOT NULL, status TEXT NOT NULL, counter TEXT,
+    called_at TEXT, first_called_at TEXT, done_at TEXT, transfers INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, number));
+CREATE TABLE IF NOT EXISTS counters (counter TEXT PRIMARY KEY, serving TEXT);
+CREATE TABLE IF NOT EXISTS applied (
+    request_id TEXT PRIMARY KEY, kind TEXT NOT NULL, day TEXT NOT NULL, result TEXT,
+    at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS calls (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL, day TEXT NOT NULL, ticket TEXT NOT NULL,
+    counter TEXT NOT NULL, service TEXT NOT NULL, kind TEXT NOT NULL, ts TEXT NOT NULL,
+    request_id TEXT);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL,
+    retain INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent) WHERE sent = 0;
+"""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to send once its transaction has committed."""
+
+    seq: int
+    topic: str
+    payload: bytes
+    retain: bool
+
+
+def default_db(config: Config) -> Path:
+    if config.queue.db is not None:
+        return config.queue.db
+    state = os.environ.get("STATE_DIRECTORY")
+    return Path(state.split(":")[0]) / "queue.sqlite3" if state else Path("callboard-queue.sqlite3")
+
+
+def _ts(moment: datetime | None) -> str | None:
+    return format_ts(moment) if moment is not None else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class QueueStore:
+    """The queue model, kept in SQLite; every change in one transaction with its messages."""
+
+    def __init__(self, path: Path, config: Config, prefix: str) -> None:
+        self._config = config
+        self._prefix = prefix  # "{root}/{site}"
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        hh, mm = (int(part) for part in config.queue.reset_at.split(":"))
+        self._reset = timedelta(hours=hh, minutes=mm)
+        self.model = self._load()
+
+    # Loading
+
+    def _meta(self, key: str, default: str) -> str:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def _load(self) -> QueueModel:
+        config = self._config
+        model = QueueModel(
+            services={s.id: s.prefix for s in config.services},
+            counters={c.id: c.services for c in config.counters},
+            width=config.queue.number_width,
+        )
+        model.new_day(self._meta("day", ""))
+        model.issued.update(json.loads(self._meta("issued", "{}")))
+        model.next_order = int(self._meta("next_order", "0"))
+        model.head_order = int(self._meta("head_order", "0"))
+        for row in self._db.execute(
+            "SELECT number, service, ord, issued_at, status, counter, called_at, done_at, "
+            "transfers, first_service, first_called_at FROM tickets WHERE day = ?",
+            (model.day,),
+        ):
+            model.tickets[row[0]] = Ticket(
+                number=row[0],
+                service=row[1],
+                order=row[2],
+                issued_at=_dt(row[3]),  # type: ignore[arg-type]
+                status=row[4],
+                counter=row[5],
+                called_at=_dt(row[6]),
+                done_at=_dt(row[7]),
+                transfers=row[8],
+                first_service=row[9],
+                first_called_at=_dt(row[10]),
+            )
+        for counter, serving in self._db.execute("SELECT counter, serving FROM counters"):
+            if counter in model.counters:
+                model.serving[counter] = serving if serving in model.tickets else None
+        return model
+
+    def day_of(self, now: datetime) -> str:
+        return (now.astimezone() - self._reset).date().isoformat()
+
+    # Applying requests
+
+    def applied(self, request_id: str) -> str | None:
+        """The stored result of a request already applied, or None if it is new."""
+        row = self._db.execute(
+            "SELECT result FROM applied WHERE request_id = ?", (request_id,)
+        ).fetchone()
+        return None if row is None else str(row[0] or "")
+
+    def issue(self, request: TicketRequest, now: datetime) -> tuple[list[Outgoing], str]:
+        """A ticket for a request; a retried request gets its first answer back, resent."""
+        previous = self.applied(request.id)
+        if previous is not None:
+            return self._resend(previous), "repeat"
+        return self._apply(request.id, "ticket", now, lambda m: m.issue(request.service, now))
+
+    def counter(self, request: CounterRequest, now: datetime) -> tuple[list[Outgoing], str]:
+        """A counter's request, applied once."""
+        if self.applied(request.id) is not None:
+            return [], "repeat"
+        actions = {
+            "next": lambda m: m.next(request.counter, now),
+            "recall": lambda m: m.recall(request.counter),
+            "skip": lambda m: m.skip(request.counter, now),
+            "transfer": lambda m: m.transfer(request.counter, request.to_service or "", now),
+        }
+        return self._apply(request.id, request.action, now, actions[request.action])
+
+    def _resend(self, result: str) -> list[Outgoing]:
+        row = (
+            self._db.execute(
+                "SELECT seq, topic, payload, retain FROM outbox WHERE seq = ?", (int(result),)
+            ).fetchone()
+            if result.isdigit()
+            else None
+        )
+        return [Outgoing(row[0], row[1], bytes(row[2]), bool(row[3]))] if row else []
+
+    def _apply(
+        self, request_id: str, kind: str, now: datetime, change: Any
+    ) -> tuple[list[Outgoing], str]:
+        day = self.day_of(now)
+        if day != self.model.day:
+            _LOG.info("day %s begins: every service's numbers start from 1", day)
+            self.model.new_day(day)
+        effects: Effects = change(self.model)
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            messages = self._messages(effects, now, request_id)
+            self._write(effects, day)
+            outgoing = [self._queue(topic, payload, retain) for topic, payload, retain in messages]
+            result = str(outgoing[0].seq) if effects.issued and outgoing else ""
+            db.execute(
+                "INSERT INTO applied VALUES (?, ?, ?, ?, ?)",
+                (request_id, kind, day, result, format_ts(now)),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self.model = self._load()  # forget the change that was not stored
+            raise
+        return outgoing, effects.note
+
+    def _write(self, effects: Effects, day: str) -> None:
+        model, db = self.model, self._db
+        for number in effects.tickets:
+            t = model.tickets[number]
+            db.execute(
+                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    day,
+                    t.number,
+                    t.service,
+                    t.first_service,
+                    t.order,
+                    _ts(t.issued_at),
+                    t.status,
+                    t.counter,
+                    _ts(t.called_at),
+                    _ts(t.first_called_at),
+                    _ts(t.done_at),
+                    t.transfers,
+                ),
+            )
+        for counter in effects.counters:
+            db.execute(
+                "INSERT OR REPLACE INTO counters VALUES (?, ?)",
+                (counter, model.serving.get(counter)),
+            )
+        for key, value in (
+            ("day", model.day),
+            ("issued", json.dumps(model.issued)),
+            ("next_order", str(model.next_order)),
+            ("head_order", str(model.head_order)),
+        ):
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _queue(self, topic: str, payload: bytes, retain: bool) -> Outgoing:
+        cursor = self._db.execute(
+            "INSERT INTO outbox (topic, payload, retain) VALUES (?, ?, ?)",
+            (topic, payload, int(retain)),
+        )
+        return Outgoing(int(cursor.lastrowid or 0), topic, payload, retain)
+
+    def _counter_seq(self, key: str) -> int:
+        value = int(self._meta(key, "0")) + 1
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
+        return value
+
+    def _messages(
+        self, effects: Effects, now: datetime, request_id: str
+    ) -> list[tuple[str, bytes, bool]]:
+        """The CallEvent, TicketIssued, CounterStates and BoardSnapshot of one change."""
+        p, model, ts = self._prefix, self.model, format_ts(now)
+        out: list[tuple[str, bytes, bool]] = []
+        if effects.issued is not None:
+            issued = effects.issued
+            out.append(
+                (
+                    f"{p}/ticket/issued",
+                    encode(
+                        {
+                            "id": f"t-{self._counter_seq('issued_seq'):06d}",
+                            "request_id": request_id,
+                            "ticket": issued.ticket,
+                            "service": issued.service,
+                            "waiting_before": issued.waiting_before,
+                            "ts": ts,
+                        }
+                    ),
+                    False,
+                )
+            )
+        if effects.called is not None:
+            called = effects.called
+            seq = self._counter_seq("call_seq")
+            call = {
+                "id": f"c-{seq:06d}",
+                "ticket": called.ticket,
+                "counter": called.counter,
+                "service": called.service,
+                "kind": called.kind,
+                "ts": ts,
+            }
+            call["request_id"] = request_id  # an optional field of ours: which press did it
+            self._db.execute(
+                "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    seq,
+                    call["id"],
+                    model.day,
+                    called.ticket,
+                    called.counter,
+                    called.service,
+                    called.kind,
+                    ts,
+                    request_id,
+                ),
+            )
+            out.append((f"{p}/call", encode(call), False))
+        for counter in sorted(effects.counters):
+            out.append((f"{p}/counter/{counter}/state", self.counter_state(counter, ts), True))
+        if effects.changed or effects.called is not None:
+            out.append((f"{p}/board", self.board(ts, self._counter_seq("board_seq")), True))
+        return out
+
+    def counter_state(self, counter: str, ts: str) -> bytes:
+        return encode(
+            {
+                "counter": counter,
+                "ticket": self.model.serving.get(counter),
+                "waiting": self.model.waiting_for(counter),
+                "ts": ts,
+            }
+        )
+
+    def board(self, ts: str, seq: int | None = None) -> bytes:
+        """The BoardSnapshot: the day's last calls, newest first, and the waiting counts."""
+        rows = self._db.execute(
+            "SELECT id, ticket, counter, service, ts, kind FROM calls WHERE day = ? "
+            "ORDER BY seq DESC LIMIT ?",
+            (self.model.day, BOARD_CALLS),
+        ).fetchall()
+        calls = [
+            {"id": r[0], "ticket": r[1], "counter": r[2], "service": r[3], "ts": r[4], "kind": r[5]}
+            for r in rows
+        ]
+        seq = int(self._meta("board_seq", "0")) if seq is None else seq
+        return encode(
+            {"seq": seq, "ts": ts, "calls": calls, "waiting": self.model.waiting_counts()}
+        )
+
+    # Sending
+
+    def unsent(self) -> list[Outgoing]:
+        rows = self._db.execute(
+            "SELECT seq, topic, payload, retain FROM outbox WHERE sent = 0 ORDER BY seq"
+        )
+        return [Outgoing(r[0], r[1], bytes(r[2]), bool(r[3])) for r in rows]
+
+    def mark_sent(self, seqs: list[int]) -> None:
+        if seqs:
+            self._db.executemany("UPDATE outbox SET sent = 1 WHERE seq = ?", [(s,) for s in seqs])
+
+    def retained_now(self, now: datetime) -> list[tuple[str, bytes]]:
+        """The retained state to republish at start: the board and every counter's state."""
+        ts = format_ts(now)
+        out = [
+            (f"{self._prefix}/counter/{c}/state", self.counter_state(c, ts))
+            for c in sorted(self.model.counters)
+        ]
+        out.append((f"{self._prefix}/board", self.board(ts)))
+        return out
+
+    def close(self) -> None:
+        self._db.close()

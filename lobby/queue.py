@@ -1,0 +1,199 @@
+"""The lobby's queue rules: tickets per service, counters calling the next customer.
+
+Pure and deterministic: time comes in as arguments, nothing is stored or sent here. Each
+operation changes the model and returns what the world must be told (the call, the ticket
+issued, the counters whose state changed); the queue engine stores the change and those
+messages in one transaction and sends them after it commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
+
+
+@dataclass
+class Ticket:
+    """One customer's ticket for the day."""
+
+    number: str
+    service: str
+    order: int
+    """Place in its queue: lower goes first (a transfer gets one below every other)."""
+    issued_at: datetime
+    status: str = WAITING
+    counter: str | None = None
+    called_at: datetime | None = None
+    done_at: datetime | None = None
+    transfers: int = 0
+    first_service: str = ""
+    first_called_at: datetime | None = None
+    """When it was first called: its wait ends there, whatever transfers follow."""
+
+
+@dataclass(frozen=True)
+class Called:
+    """A ticket called (or recalled) to a counter: becomes a CallEvent."""
+
+    ticket: str
+    counter: str
+    service: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A ticket issued: becomes a TicketIssued."""
+
+    ticket: str
+    service: str
+    waiting_before: int
+
+
+@dataclass
+class Effects:
+    """What one request changed, to be stored and then told."""
+
+    called: Called | None = None
+    issued: Issued | None = None
+    counters: set[str] = field(default_factory=set)
+    tickets: set[str] = field(default_factory=set)
+    note: str = ""
+    """Why nothing happened, for the log (no one waiting, no current ticket, …)."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.tickets or self.counters or self.issued)
+
+
+@dataclass
+class QueueModel:
+    """The day's tickets and what each counter serves."""
+
+    services: dict[str, str]
+    """Service id -> ticket prefix."""
+    counters: dict[str, tuple[str, ...]]
+    """Counter id -> services it serves, first served first."""
+    width: int = 3
+    day: str = ""
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    serving: dict[str, str | None] = field(default_factory=dict)
+    issued: dict[str, int] = field(default_factory=dict)
+    """Service id -> how many tickets it has issued today (the last number)."""
+    next_order: int = 0
+    head_order: int = 0
+
+    # Reading
+
+    def waiting(self, service: str) -> list[Ticket]:
+        """The tickets waiting for a service, first first."""
+        found = [t for t in self.tickets.values() if t.status == WAITING and t.service == service]
+        return sorted(found, key=lambda t: t.order)
+
+    def waiting_counts(self) -> dict[str, int]:
+        counts = {service: 0 for service in self.services}
+        for ticket in self.tickets.values():
+            if ticket.status == WAITING:
+                counts[ticket.service] = counts.get(ticket.service, 0) + 1
+        return counts
+
+    def waiting_for(self, counter: str) -> int:
+        return sum(len(self.waiting(service)) for service in self.counters.get(counter, ()))
+
+    # Changing
+
+    def new_day(self, day: str) -> None:
+        """Numbering restarts; yesterday's tickets stay in the record, not in the queues."""
+        self.day = day
+        self.tickets = {}
+        self.issued = {service: 0 for service in self.services}
+        self.serving = {counter: None for counter in self.counters}
+
+    def issue(self, service: str, now: datetime) -> Effects:
+        if service not in self.services:
+            return Effects(note=f"no service {service!r}")
+        count = self.issued.get(service, 0) % (10**4 - 1) + 1  # 9999, then 1 again
+        number = f"{self.services[service]}{count:0{self.width}d}"
+        if number in self.tickets:  # wrapped round in one day: an unusually busy lobby
+            return Effects(note=f"ticket {number} is still in use")
+        self.issued[service] = count
+        before = len(self.waiting(service))
+        self.next_order += 1
+        self.tickets[number] = Ticket(number, service, self.next_order, now, first_service=service)
+        return Effects(issued=Issued(number, service, before), tickets={number})
+
+    def _finish(self, counter: str, status: str, now: datetime, effects: Effects) -> Ticket | None:
+        current = self.serving.get(counter)
+        if current is None:
+            return None
+        ticket = self.tickets[current]
+        ticket.status = status
+        ticket.done_at = now
+        self.serving[counter] = None
+        effects.tickets.add(current)
+        effects.counters.add(counter)
+        return ticket
+
+    def _call_next(self, counter: str, now: datetime, effects: Effects) -> None:
+        for service in self.counters.get(counter, ()):
+            queue = self.waiting(service)
+            if queue:
+                ticket = queue[0]
+                ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
+                ticket.first_called_at = ticket.first_called_at or now
+                self.serving[counter] = ticket.number
+                effects.called = Called(ticket.number, counter, ticket.service, "call")
+                effects.tickets.add(ticket.number)
+                effects.counters.add(counter)
+                return
+        effects.note = effects.note or "no one is waiting for this counter"
+
+    def next(self, counter: str, now: datetime) -> Effects:
+        """The current customer is served; the oldest waiting ticket, by priority, is called."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        effects = Effects()
+        self._finish(counter, SERVED, now, effects)
+        self._call_next(counter, now, effects)
+        return effects
+
+    def recall(self, counter: str) -> Effects:
+        current = self.serving.get(counter)
+        if current is None:
+            return Effects(note="the counter serves nobody to recall")
+        ticket = self.tickets[current]
+        return Effects(called=Called(current, counter, ticket.service, "recall"))
+
+    def skip(self, counter: str, now: datetime) -> Effects:
+        """The current ticket did not come: a no-show; the next is called."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        effects = Effects()
+        if self._finish(counter, SKIPPED, now, effects) is None:
+            effects.note = "no current ticket to skip"
+        self._call_next(counter, now, effects)
+        return effects
+
+    def transfer(self, counter: str, to_service: str, now: datetime) -> Effects:
+        """The current ticket goes to the head of another service's queue; the next is called."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        if to_service not in self.services:
+            return Effects(note=f"no service {to_service!r} to transfer to")
+        current = self.serving.get(counter)
+        effects = Effects()
+        if current is not None:
+            ticket = self.tickets[current]
+            self.head_order -= 1
+            ticket.status, ticket.service, ticket.order = WAITING, to_service, self.head_order
+            ticket.counter, ticket.called_at = None, None
+            ticket.transfers += 1
+            self.serving[counter] = None
+            effects.tickets.add(current)
+            effects.counters.add(counter)
+        else:
+            effects.note = "no current ticket to transfer"
+        self._call_next(counter, now, effects)
+        return effects

@@ -1,0 +1,208 @@
+"""The engine's store: each request once, in one transaction with its messages, through
+SIGKILLs at random moments."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from callboard.queue_store import QueueStore
+from config import parse_config
+from lobby.contract import CounterRequest, TicketRequest
+from tests.callboard.crash_child import LOBBY
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 25, 10, 0).astimezone()
+
+
+def store(tmp_path: Path) -> QueueStore:
+    return QueueStore(tmp_path / "q.sqlite3", parse_config(LOBBY), "callboard/crash")
+
+
+def test_a_retried_ticket_request_gets_the_same_ticket_back(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    first, _ = s.issue(TicketRequest("k-1", "general", NOW), NOW)
+    again, note = s.issue(TicketRequest("k-1", "general", NOW), NOW)
+    assert note == "repeat" and [o.payload for o in again] == [first[0].payload]
+    assert json.loads(first[0].payload)["ticket"] == "A001"
+    second, _ = s.issue(TicketRequest("k-2", "general", NOW), NOW)
+    assert json.loads(second[0].payload)["ticket"] == "A002"
+
+
+def test_a_counter_request_applied_once_and_its_messages_kept_until_sent(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    s.issue(TicketRequest("k-1", "general", NOW), NOW)
+    sent, _ = s.counter(CounterRequest("b-1", "2", "next", NOW), NOW)
+    topics = [o.topic for o in sent]
+    assert topics == [
+        "callboard/crash/call",
+        "callboard/crash/counter/2/state",
+        "callboard/crash/board",
+    ]
+    assert s.counter(CounterRequest("b-1", "2", "next", NOW), NOW) == ([], "repeat")
+    assert {o.seq for o in s.unsent()} >= {o.seq for o in sent}
+    s.mark_sent([o.seq for o in s.unsent()])
+    assert s.unsent() == []
+    s.close()
+    reopened = store(tmp_path)  # after a restart: the same state, nothing owed
+    assert reopened.model.serving["2"] == "A001" and reopened.unsent() == []
+
+
+def test_board_seq_only_grows_across_restarts(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    seqs = []
+    for i in range(3):
+        out, _ = s.issue(TicketRequest(f"k-{i}", "general", NOW), NOW)
+        seqs.append(json.loads(out[-1].payload)["seq"])
+    s.close()
+    s = store(tmp_path)
+    out, _ = s.issue(TicketRequest("k-9", "general", NOW), NOW)
+    seqs.append(json.loads(out[-1].payload)["seq"])
+    assert seqs == sorted(set(seqs)) and seqs[-1] == 4
+
+
+def test_numbering_restarts_at_the_configured_time(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    late = datetime(2026, 11, 25, 23, 0).astimezone()
+    early = datetime(2026, 11, 26, 3, 59).astimezone()  # before 04:00: still the 25th
+    morning = datetime(2026, 11, 26, 4, 1).astimezone()
+    tickets = [
+        json.loads(s.issue(TicketRequest(f"k-{i}", "general", t), t)[0][0].payload)["ticket"]
+        for i, t in enumerate([late, early, morning])
+    ]
+    assert tickets == ["A001", "A002", "A001"]
+
+
+class Child:
+    """The store in a process we can SIGKILL at any moment."""
+
+    def __init__(self, db: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.callboard.crash_child", str(db)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        assert self.process.stdout is not None and self.process.stdin is not None
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def send(self, requests: list[dict[str, str]]) -> None:
+        assert self.process.stdin is not None
+        try:
+            for request in requests:
+                self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass
+
+    def kill_and_collect(self) -> set[str]:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(5)
+        assert self.process.stdout is not None
+        done = {line.split()[1] for line in self.process.stdout if line.startswith("done ")}
+        return done
+
+    def finish(self, expected: int) -> set[str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        done: set[str] = set()
+        deadline = time.monotonic() + 20
+        while len(done) < expected and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 1)
+            if ready:
+                line = self.process.stdout.readline()
+                if line.startswith("done "):
+                    done.add(line.split()[1])
+        self.process.stdin.close()
+        self.process.wait(10)
+        return done
+
+
+def test_sigkill_at_random_moments_loses_nothing_and_doubles_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "crash.sqlite3"
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20021")))
+    pending: dict[str, dict[str, str]] = {}  # sent, not yet confirmed: sent again next time
+    sent_ids: set[str] = set()
+    counter = 0
+    interrupted = 0  # iterations killed with requests unconfirmed: the crashes really happened
+    iterations = int(os.environ.get("CRASH_ITERATIONS", "200"))
+    for _ in range(iterations):
+        fresh = []
+        for _ in range(rng.randint(1, 6)):
+            counter += 1
+            if rng.random() < 0.55:
+                fresh.append(
+                    {
+                        "kind": "ticket",
+                        "id": f"k-{counter}",
+                        "service": rng.choice(["general", "general", "vip", "cashier"]),
+                    }
+                )
+            else:
+                action = rng.choice(["next", "next", "next", "recall", "skip", "transfer"])
+                request = {
+                    "kind": "counter",
+                    "id": f"b-{counter}",
+                    "counter": rng.choice(["1", "2", "6"]),
+                    "action": action,
+                }
+                if action == "transfer":
+                    request["to"] = "cashier"
+                fresh.append(request)
+        child = Child(db)
+        batch = list(pending.values()) + fresh  # retries first, as a client would resend
+        for request in fresh:
+            pending[request["id"]] = request
+            sent_ids.add(request["id"])
+        child.send(batch)
+        time.sleep(rng.random() * 0.02)
+        for request_id in child.kill_and_collect():
+            pending.pop(request_id, None)
+        interrupted += bool(pending)
+    child = Child(db)  # a last, clean run confirms everything still pending
+    child.send(list(pending.values()))
+    confirmed = child.finish(len(pending))
+    assert confirmed == set(pending)
+    assert interrupted > iterations // 10, interrupted
+
+    connection = sqlite3.connect(db)
+    applied = {row[0] for row in connection.execute("SELECT request_id FROM applied")}
+    assert applied == sent_ids  # every request applied, once (request_id is the primary key)
+    issued = connection.execute(
+        "SELECT payload FROM outbox WHERE topic = 'callboard/crash/ticket/issued'"
+    ).fetchall()
+    by_request: dict[str, list[str]] = {}
+    for (payload,) in issued:
+        body = json.loads(payload)
+        by_request.setdefault(body["request_id"], []).append(body["ticket"])
+    ticket_requests = {i for i in sent_ids if i.startswith("k-")}
+    assert set(by_request) == ticket_requests
+    assert all(len(t) == 1 for t in by_request.values())  # one ticket per request, ever
+    for prefix in ("A", "V", "P"):
+        numbers = sorted(
+            int(n[1:])
+            for (n,) in connection.execute(
+                "SELECT number FROM tickets WHERE number LIKE ?", (f"{prefix}%",)
+            )
+        )
+        assert numbers == list(range(1, len(numbers) + 1)), prefix  # no gaps, no repeats
+    assert len({t for ts in by_request.values() for t in ts}) == len(ticket_requests)
+    calls = connection.execute(
+        "SELECT request_id, count(*) FROM calls GROUP BY request_id HAVING count(*) > 1"
+    )
+    assert calls.fetchall() == []  # no request called twice
+    serving = [
+        r[0] for r in connection.execute("SELECT serving FROM counters WHERE serving IS NOT NULL")
+    ]
+    assert len(serving) == len(set(serving))
+    connection.close()
