@@ -20,7 +20,13 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from config.settings import Config
-from lobby.contract import encode, format_ts, parse_counter_request, parse_ticket_request
+from lobby.contract import (
+    TicketRequest,
+    encode,
+    format_ts,
+    parse_counter_request,
+    parse_ticket_request,
+)
 from lobby.dedup import SeenIds
 from lobby.errors import ContractError
 from mqtt_client.link import QOS, RECONNECT_MAX_S, RECONNECT_MIN_S, LinkState, Rejected, _no_delay
@@ -188,8 +194,8 @@ class EngineLink:
             self._warn.warning(f"reject:{topic}", "refused a request on %s: %s", topic, exc.reason)
             self._deliver(Rejected(topic, exc.reason))
             return
-        if self._seen.first_time(topic, request.id):
-            self._deliver(request)
+        if isinstance(request, TicketRequest) or self._seen.first_time(topic, request.id):
+            self._deliver(request)  # a retried ticket request is answered again, by the store
 
     def _note_status(self, device: str, payload: bytes) -> None:
         if device == self.device or (self._looked.is_set() and self._serving):

@@ -197,11 +197,12 @@ def start_daemon(
         extra_display: str = "",
         port: int | None = None,
         env: dict[str, str] | None = None,
+        edit: Callable[[str], str] = lambda text: text,
     ) -> DaemonProcess:
         workdir = tmp_path / device
         workdir.mkdir(exist_ok=True)
         path = workdir / "callboard.toml"
-        text = config_text(site, port or broker.port, device, extra_display)
+        text = edit(config_text(site, port or broker.port, device, extra_display))
         path.write_text(text, encoding="utf-8")
         daemon = DaemonProcess(path, workdir, env)
         started.append(daemon)
