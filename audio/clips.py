@@ -77,6 +77,11 @@ class ClipLibrary:
         with self._lock:
             return [t for t in tokens if (language, t) not in self._clips]
 
+    @property
+    def alive(self) -> bool:
+        """The synthesis thread runs (or was never needed)."""
+        return self._thread is None or self._thread.is_alive()
+
     def __len__(self) -> int:
         return len(self._clips)
 

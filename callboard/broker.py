@@ -6,6 +6,7 @@ new user needs no broker set up and nothing on the machine is changed.
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import socket
 import subprocess
@@ -50,6 +51,9 @@ class PrivateBroker:
     def start(self, timeout_s: float = 10.0) -> PrivateBroker:
         conf = self._dir / "mosquitto.conf"
         conf.write_text(
+            # Run as whoever started it: as root, mosquitto would switch to its own user,
+            # which cannot read our temporary folder.
+            f"user {getpass.getuser()}\n"
             f"listener {self.port} {self.host}\n"
             "allow_anonymous true\n"
             "persistence false\n"

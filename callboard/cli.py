@@ -195,7 +195,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     from callboard.engine import QueueEngine
 
     config = _config_or_exit(args.config)
-    engine = QueueEngine(config, args.db)
+    engine = QueueEngine(config, args.db, standalone=True)
     signal.signal(signal.SIGTERM, lambda *_: engine.stop())
     signal.signal(signal.SIGINT, lambda *_: engine.stop())
     return engine.run()
@@ -286,6 +286,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from callboard.doctor import run_checks
+
+    return run_checks(_config_or_exit(args.config))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from callboard.daemon import Daemon
 
@@ -370,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--csv", action="store_true")
     stats.add_argument("--db", type=Path, help="the SQLite file (default: [queue] db)")
     stats.set_defaults(func=cmd_stats)
+
+    doctor = sub.add_parser("doctor", help="check broker, fonts, screen, sound and GPIO")
+    doctor.add_argument("--config", type=Path, required=True)
+    doctor.set_defaults(func=cmd_doctor)
 
     check = sub.add_parser("check-config", help="check a config file and exit")
     check.add_argument("path", type=Path)

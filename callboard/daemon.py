@@ -26,6 +26,7 @@ from buttons.press import Press
 from callboard import __version__
 from callboard.desk import CounterDesk, key_press
 from callboard.engine import QueueEngine
+from callboard.systemd import Watchdog, notify
 from callboard.voice import Voice
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
@@ -175,9 +176,12 @@ class Daemon:
     def _loop(self, screen: Screen, painter: BoardPainter, link: MqttLink) -> None:
         self._status_at = time.monotonic() + STATUS_EVERY_S
         self._present(screen, painter, link)  # the board is up before the broker answers
+        notify("READY=1", f"STATUS=showing the board of {self.config.site}")
+        watchdog = Watchdog()
         while True:
             now = time.monotonic()
-            wake = min(self._next_change(now), self._status_at)
+            watchdog.kick(now, *self._healthy(link))
+            wake = min(self._next_change(now), self._status_at, watchdog.next_kick())
             if screen.needs_events:
                 wake = min(wake, now + EVENT_PUMP_S)
             items = self._wait(max(0.0, wake - now))
@@ -190,6 +194,7 @@ class Daemon:
             self._present(screen, painter, link)
             if stop is not None:
                 _LOG.info("stopping (%s)", stop.reason)
+                notify("STOPPING=1")
                 return
             if time.monotonic() >= self._status_at:
                 link.publish_status()
@@ -228,6 +233,14 @@ class Daemon:
         voice = self.voice.next_change(now) if self.voice is not None else math.inf
         desk = self.desk.next_change() if self.desk is not None else math.inf
         return min(regions, now + to_minute, badge_due, voice, desk)
+
+    def _healthy(self, link: MqttLink) -> tuple[bool, str]:
+        """The loop is running (we are in it); are the link's and the workers' threads?"""
+        if not link.alive:
+            return False, "the MQTT network thread has died"
+        if self.voice is not None and not self.voice.clips.alive:
+            return False, "the speech synthesis thread has died"
+        return True, ""
 
     def _speak(self) -> None:
         if self.desk is not None:

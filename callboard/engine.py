@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from callboard import __version__
 from callboard.queue_store import Outgoing, QueueStore, default_db
+from callboard.systemd import Watchdog, notify
 from config.settings import Config
 from lobby.contract import CounterRequest, TicketRequest
 from mqtt_client.engine_link import EngineLink
@@ -38,8 +40,9 @@ def _now() -> datetime:
 class QueueEngine:
     """Applies TicketRequests and CounterRequests, and publishes what follows."""
 
-    def __init__(self, config: Config, db: Path | None = None) -> None:
+    def __init__(self, config: Config, db: Path | None = None, standalone: bool = False) -> None:
         self._config = config
+        self._standalone = standalone  # then it speaks to systemd itself
         self._db = db or default_db(config)
         self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.ready = threading.Event()
@@ -86,6 +89,8 @@ class QueueEngine:
         link.serve()
         self._republish(store, link)
         self.ready.set()
+        if self._standalone:
+            notify("READY=1", f"STATUS=serving the queues of {self._config.site}")
         try:
             self._loop(store, link)
         finally:
@@ -94,8 +99,17 @@ class QueueEngine:
         return 0
 
     def _loop(self, store: QueueStore, link: EngineLink) -> None:
+        watchdog = Watchdog() if self._standalone else None
         while True:
-            item = self.inbox.get()
+            if watchdog is not None:
+                watchdog.kick(time.monotonic(), link.alive, "the MQTT network thread has died")
+                wait = max(0.0, watchdog.next_kick() - time.monotonic())
+                try:
+                    item = self.inbox.get(timeout=min(wait, 3600.0))
+                except queue.Empty:
+                    continue
+            else:
+                item = self.inbox.get()
             if isinstance(item, _Stop):
                 return
             if isinstance(item, TicketRequest):

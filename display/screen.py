@@ -70,6 +70,9 @@ def open_screen(settings: DisplaySettings, caption: str = "callboard") -> Screen
     except pygame.error as exc:
         raise DisplayError(_advice(str(exc))) from None
     driver = pygame.display.get_driver()
+    if driver in HEADLESS_DRIVERS and not headless():
+        pygame.display.quit()  # SDL fell back to drawing nowhere: that is no lobby screen
+        raise DisplayError(_advice("SDL found no screen and fell back to drawing off-screen"))
     fullscreen = settings.fullscreen
     if fullscreen is None:
         fullscreen = driver not in HEADLESS_DRIVERS and not has_desktop()

@@ -98,6 +98,12 @@ class EngineLink:
             fields.update(self._status_fields())
         return encode(fields)
 
+    @property
+    def alive(self) -> bool:
+        """paho's network thread is running (connected or still trying)."""
+        thread = getattr(self._client, "_thread", None)
+        return thread is not None and thread.is_alive()
+
     def look_for_others(self, timeout_s: float = 10.0) -> dict[str, dict[str, Any]]:
         """Connect and return the other engines that say they are online for this site."""
         settings = self._config.mqtt

@@ -1,0 +1,181 @@
+"""``callboard doctor``: what works on this machine for this config, and what to fix."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from config.settings import Config
+
+
+@dataclass(frozen=True)
+class Finding:
+    ok: bool
+    what: str
+    detail: str
+
+
+def check_broker(config: Config, timeout_s: float = 5.0) -> Finding:
+    settings = config.mqtt
+    where = f"{settings.host}:{settings.port}"
+    answer: list[str] = []
+    done = threading.Event()
+    client = mqtt.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=f"callboard-doctor-{os.getpid()}",
+    )
+    if settings.username:
+        client.username_pw_set(settings.username, settings.password or None)
+    try:
+        if settings.tls:
+            client.tls_set(
+                ca_certs=str(settings.ca_file) if settings.ca_file else None,
+                certfile=str(settings.cert_file) if settings.cert_file else None,
+                keyfile=str(settings.key_file) if settings.key_file else None,
+            )
+
+        def on_connect(_c: object, _u: object, _f: object, reason: object, _p: object) -> None:
+            answer.append(str(reason))
+            done.set()
+
+        client.on_connect = on_connect
+        client.connect(settings.host, settings.port, 10)
+    except (OSError, ValueError) as exc:
+        return Finding(
+            False,
+            "broker",
+            f"cannot reach {where} ({exc}); check [mqtt] host and "
+            "port, the network, and that mosquitto runs (systemctl status mosquitto)",
+        )
+    client.loop_start()
+    done.wait(timeout_s)
+    client.disconnect()
+    client.loop_stop()
+    if not answer:
+        return Finding(False, "broker", f"{where} did not answer within {timeout_s:.0f} s")
+    if answer[0] != "Success":
+        return Finding(
+            False,
+            "broker",
+            f"{where} refused: {answer[0]}; check [mqtt] username, "
+            "password_file and the broker's password file and ACL",
+        )
+    security = "TLS" if settings.tls else "no TLS"
+    return Finding(True, "broker", f"{where} accepts this device ({security})")
+
+
+def check_fonts(config: Config) -> Finding:
+    from display.fonts import find_fonts
+    from lobby.errors import FontError
+
+    try:
+        fonts = find_fonts(config.display.font, config.display.theme.fonts)
+    except FontError as exc:
+        return Finding(False, "fonts", str(exc))
+    return Finding(True, "fonts", f"{fonts.regular.path} (+{len(fonts.fallback)} fallbacks)")
+
+
+def check_display() -> Finding:
+    import pygame
+
+    try:
+        pygame.display.init()
+        driver = pygame.display.get_driver()
+        sizes = pygame.display.get_desktop_sizes()
+    except pygame.error as exc:
+        cards = glob.glob("/dev/dri/card*")
+        access = [c for c in cards if os.access(c, os.R_OK | os.W_OK)]
+        hint = (
+            "no /dev/dri/card*: enable the KMS driver (dtoverlay=vc4-kms-v3d)"
+            if not cards
+            else "add the user to the video and render groups"
+            if not access
+            else "stop any desktop or other program holding the screen"
+        )
+        return Finding(False, "display", f"no screen ({exc}); {hint}")
+    finally:
+        pygame.display.quit()
+    return Finding(True, "display", f"SDL driver {driver}, screen {sizes[0] if sizes else '?'}")
+
+
+def check_audio(config: Config) -> list[Finding]:
+    import pygame
+
+    findings = []
+    try:
+        pygame.mixer.init(frequency=22050, size=-16, channels=1)
+        findings.append(Finding(True, "speaker", f"mixer open: {pygame.mixer.get_init()}"))
+    except pygame.error as exc:
+        findings.append(
+            Finding(
+                False,
+                "speaker",
+                f"no audio device ({exc}); check "
+                "/etc/asound.conf (HDMI or jack) and the audio group",
+            )
+        )
+    finally:
+        pygame.mixer.quit()
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        findings.append(Finding(False, "voice", "espeak-ng is missing: sudo apt install espeak-ng"))
+        return findings
+    from callboard.voice import DEFAULT_VOICES
+
+    for language in config.audio.languages:
+        voice = config.audio.voices.get(language, DEFAULT_VOICES.get(language, language))
+        listed = subprocess.run(
+            [espeak, f"--voices={voice}"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+        ok = len(listed.strip().splitlines()) > 1
+        findings.append(
+            Finding(
+                ok,
+                f"voice {language}",
+                f"espeak-ng voice {voice}"
+                + (
+                    ""
+                    if ok
+                    else " is missing: check [audio] voices (espeak-ng --voices lists them)"
+                ),
+            )
+        )
+    return findings
+
+
+def check_gpio(config: Config) -> Finding:
+    from buttons.panel import ButtonPanel, CounterLights, make_pin_factory
+
+    wired = [c for c in config.counters if c.button or c.recall_button or c.led]
+    if not wired:
+        return Finding(True, "gpio", "no buttons or LEDs configured")
+    factory = make_pin_factory(config.buttons.pin_factory)
+    panel, lights = ButtonPanel(config, lambda press: None, factory), CounterLights(config, factory)
+    try:
+        if not panel.open():
+            return Finding(False, "gpio", panel.fault or "")
+        if not lights.open():
+            return Finding(False, "gpio", lights.fault or "")
+    finally:
+        panel.close()
+        lights.close()
+    return Finding(True, "gpio", f"{len(wired)} counters' pins claimed and released")
+
+
+def run_checks(config: Config, out: Callable[[str], None] = print) -> int:
+    findings = [check_broker(config), check_fonts(config), check_display()]
+    findings += check_audio(config) if config.audio.enabled else []
+    findings.append(check_gpio(config))
+    for finding in findings:
+        out(f"{'ok ' if finding.ok else 'FIX'}  {finding.what:10} {finding.detail}")
+    bad = sum(not f.ok for f in findings)
+    out("all good" if not bad else f"{bad} thing(s) to fix")
+    return 0 if not bad else 1

@@ -1,0 +1,213 @@
+"""What a lobby network throws at the daemon: systemd's watchdog, a broker that dies and
+comes back, fuzz on every inbound topic."""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import threading
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from callboard.broker import PrivateBroker
+from lobby.contract import (
+    parse_board,
+    parse_call,
+    parse_counter_request,
+    parse_counter_state,
+    parse_notice,
+    parse_ticket_request,
+)
+from lobby.errors import ContractError
+from mqtt_client import Topics
+from tests import payloads
+from tests.conftest import Peer, wait_until
+from tests.payloads import dumps
+
+
+def test_the_daemon_tells_systemd_it_is_ready_alive_and_stopping(start_daemon, tmp_path) -> None:
+    path = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(path))
+    sock.settimeout(0.2)
+    heard: list[str] = []
+
+    def listen(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                heard.extend(sock.recv(4096).decode().split("\n"))
+            except TimeoutError:
+                continue
+
+    stop = threading.Event()
+    listener = threading.Thread(target=listen, args=(stop,), daemon=True)
+    listener.start()
+    daemon = start_daemon(env={"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "1000000"})
+    try:
+        assert wait_until(lambda: heard.count("WATCHDOG=1") >= 4, 20), heard
+        assert "READY=1" in heard and heard.index("READY=1") < heard.index("WATCHDOG=1")
+        assert daemon.stop() == 0
+        assert wait_until(lambda: "STOPPING=1" in heard, 5)
+    finally:
+        stop.set()
+        listener.join(2)
+        sock.close()
+
+
+PARSERS = {
+    "call": parse_call,
+    "board": parse_board,
+    "notice": parse_notice,
+    "state": parse_counter_state,
+    "ticket": parse_ticket_request,
+    "counter": lambda raw: parse_counter_request(raw, "2"),
+}
+KEYS = [
+    "v",
+    "id",
+    "ticket",
+    "counter",
+    "service",
+    "kind",
+    "ts",
+    "seq",
+    "calls",
+    "waiting",
+    "marquee",
+    "pages",
+    "title",
+    "lines",
+    "action",
+    "to_service",
+]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+objects = st.dictionaries(st.sampled_from(KEYS), json_values, max_size=9).map(
+    lambda d: {"v": 1, **d} if random.random() < 0.8 else d
+)
+
+
+@settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    kind=st.sampled_from(sorted(PARSERS)),
+    body=objects | st.binary(max_size=64),
+    cut=st.integers(min_value=0, max_value=200),
+)
+def test_fuzz_every_topic_refuses_cleanly_or_accepts_a_valid_message(kind, body, cut) -> None:
+    raw = body if isinstance(body, bytes) else dumps(body)
+    for candidate in (raw, raw[:cut]):  # whole, and truncated
+        try:
+            PARSERS[kind](candidate)
+        except ContractError:
+            continue  # refused with a reason: the only failure allowed
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_thousands_of_bad_payloads_show_nothing_and_memory_stays_flat(
+    start_daemon, peer: Peer, site: str
+) -> None:
+    t = Topics("callboard", site)
+    peer.subscribe(t.ack("screen-1"))
+    peer.subscribe(t.status("screen-1"))
+    daemon = start_daemon()
+    peer.wait_for(t.status("screen-1"), lambda m: m.json()["state"] == "online", timeout=20)
+    rng = random.Random(7)
+    topics = [t.call, t.board, t.notice, t.counter_state("2"), t.branch_notice]
+    good = dumps(payloads.call())
+
+    def junk() -> bytes:
+        choice = rng.random()
+        if choice < 0.3:
+            return bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 300)))
+        if choice < 0.6:
+            return good[: rng.randint(0, len(good) - 1)]  # truncated
+        body = json.loads(good)
+        body[rng.choice(list(body))] = rng.choice([None, -1, [], {}, "x" * 300, 1.5])  # all bad
+        return dumps(body)
+
+    def blast(count: int) -> None:
+        for _ in range(count):
+            peer.client.publish(rng.choice(topics), junk(), qos=0)
+        time.sleep(1.0)
+
+    blast(1000)  # warm up: caches, allocator
+    before = rss_kb(daemon.process.pid)
+    blast(4000)
+    after = rss_kb(daemon.process.pid)
+    assert daemon.alive
+    assert after < before * 1.05 + 1024, (before, after)  # flat: within 5 % (+1 MB slack)
+    assert peer.on(t.ack("screen-1")) == []  # nothing bogus ever reached the screen
+    assert "Traceback" not in daemon.log()
+
+
+def test_calls_survive_a_broker_that_dies_and_comes_back(start_daemon, site: str) -> None:
+    t = Topics("callboard", site)
+    with PrivateBroker() as own:
+        daemon = start_daemon("resilient", port=own.port)
+        peer = Peer(own.host, own.port)
+        peer.subscribe(t.ack("resilient"))
+        peer.subscribe(t.status("resilient"))
+        sent: list[str] = []
+        try:
+            for restart in range(3):
+                peer.wait_for(
+                    t.status("resilient"),
+                    lambda m: m.json()["state"] == "online",
+                    timeout=40,
+                )
+                for i in range(20):
+                    call_id = f"r{restart}-{i}"
+                    peer.publish(t.call, payloads.call(f"A{restart}{i:02d}", "2", call_id))
+                    sent.append(call_id)
+                    time.sleep(0.02)
+                peer.wait_for(
+                    t.ack("resilient"),
+                    lambda m, r=restart: (
+                        m.json()["event"] == "shown" and m.json()["call_id"].startswith(f"r{r}-")
+                    ),
+                    count=20,  # this round's calls, each shown
+                    timeout=10,
+                )
+                own.stop()
+                time.sleep(0.5)
+                own.start()
+                peer.close()
+                peer = Peer(own.host, own.port)
+                peer.subscribe(t.ack("resilient"))
+                peer.subscribe(t.status("resilient"))
+                # As a real engine does after its broker restarts: the retained board again.
+                board = payloads.board(
+                    100 + restart,
+                    [
+                        {
+                            "id": sent[-1],
+                            "ticket": f"A{restart}19",
+                            "counter": "2",
+                            "service": "general",
+                            "ts": payloads.TS,
+                        }
+                    ],
+                )
+                peer.publish(t.board, board, retain=True)
+            assert daemon.alive and "Traceback" not in daemon.log()
+            log = daemon.log()
+            for call_id in sent:
+                assert log.count(f"call {call_id}:") == 1, call_id  # shown exactly once
+        finally:
+            peer.close()
+            daemon.stop()

@@ -1,0 +1,184 @@
+"""The example ACL and TLS set-up against a real mosquitto: roles cannot be overstepped."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+
+from callboard.broker import PrivateBroker
+from config import EXAMPLE, load_config
+from mqtt_client import LinkState, MqttLink
+from tests import payloads
+from tests.payloads import dumps
+
+ROOT = Path(__file__).resolve().parents[2]
+USERS = {"engine-hz-main": "e-secret", "lobby-pi-1": "d-secret", "counter-hz-main-3": "c-secret"}
+
+
+class Client:
+    def __init__(self, port: int, user: str, **tls: Any) -> None:
+        self.got: list[tuple[str, bytes]] = []
+        self.c = mqtt.Client(
+            callback_api_version=CallbackAPIVersion.VERSION2,
+            client_id=f"{user}-{uuid.uuid4().hex[:6]}",
+        )
+        self.c.username_pw_set(user, USERS[user])
+        self.c.on_message = lambda _c, _u, m: self.got.append((m.topic, bytes(m.payload)))
+        self.c.connect("127.0.0.1", port)
+        self.c.loop_start()
+        time.sleep(0.2)
+
+    def close(self) -> None:
+        self.c.disconnect()
+        self.c.loop_stop()
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory) -> Iterator[PrivateBroker]:
+    work = tmp_path_factory.mktemp("acl")
+    passwd = work / "passwd"
+    for user, password in USERS.items():
+        flags = ["-c"] if not passwd.exists() else []
+        subprocess.run(
+            ["mosquitto_passwd", "-b", *flags, str(passwd), user, password],
+            check=True,
+            capture_output=True,
+        )
+    passwd.chmod(0o600)
+    acl = work / "acl"
+    acl.write_text((ROOT / "config" / "mosquitto.acl").read_text())
+    acl.chmod(0o600)
+    with PrivateBroker(extra_config=f"password_file {passwd}\nacl_file {acl}\n") as broker:
+        yield broker
+
+
+def test_a_display_cannot_publish_a_call_but_the_engine_can(secured: PrivateBroker) -> None:
+    engine = Client(secured.port, "engine-hz-main")
+    display = Client(secured.port, "lobby-pi-1")
+    display.c.subscribe("callboard/hz-main/call", qos=1)
+    time.sleep(0.2)
+    display.c.publish("callboard/hz-main/call", dumps(payloads.call(call_id="forged")), qos=1)
+    engine.c.publish("callboard/hz-main/call", dumps(payloads.call(call_id="real")), qos=1)
+    time.sleep(0.5)
+    ids = [m[1] for m in display.got]
+    assert any(b'"real"' in m for m in ids) and not any(b'"forged"' in m for m in ids)
+    engine.close()
+    display.close()
+
+
+def test_a_counter_cannot_press_another_counters_button(secured: PrivateBroker) -> None:
+    engine = Client(secured.port, "engine-hz-main")
+    engine.c.subscribe("callboard/hz-main/counter/+/request", qos=1)
+    counter = Client(secured.port, "counter-hz-main-3")
+    time.sleep(0.2)
+    body = b'{"v":1,"id":"b-1","action":"next","ts":"2026-11-25T10:00:00+08:00"}'
+    counter.c.publish("callboard/hz-main/counter/2/request", body, qos=1)  # not its own
+    counter.c.publish("callboard/hz-main/counter/3/request", body, qos=1)  # its own
+    time.sleep(0.5)
+    assert [topic for topic, _ in engine.got] == ["callboard/hz-main/counter/3/request"]
+    engine.close()
+    counter.close()
+
+
+def test_a_display_with_its_credentials_comes_online(secured: PrivateBroker, tmp_path) -> None:
+    password = tmp_path / "pw"
+    password.write_text(USERS["lobby-pi-1"] + "\n")
+    text = EXAMPLE.read_text(encoding="utf-8").replace("port = 1883", f"port = {secured.port}")
+    text = text.replace('# username = "lobby-pi-1"', 'username = "lobby-pi-1"')
+    text = text.replace(
+        '# password_file = "/etc/callboard/mqtt-password"', f'password_file = "{password}"'
+    )
+    (tmp_path / "c.toml").write_text(text, encoding="utf-8")
+    config = load_config(tmp_path / "c.toml")
+    states: list[object] = []
+    link = MqttLink(config, states.append, "9.9.9")
+    link.start()
+    try:
+        assert link.wait_connected(10)
+        assert any(isinstance(s, LinkState) and s.connected for s in states)
+    finally:
+        link.stop()
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def test_tls_with_the_branch_ca_connects_and_a_stranger_ca_does_not(tmp_path: Path) -> None:
+    for name in ("ca", "other"):
+        _openssl(
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN={name}",
+            "-keyout",
+            str(tmp_path / f"{name}.key"),
+            "-out",
+            str(tmp_path / f"{name}.crt"),
+        )
+    _openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        str(tmp_path / "broker.key"),
+        "-out",
+        str(tmp_path / "broker.csr"),
+    )
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        str(tmp_path / "broker.csr"),
+        "-CA",
+        str(tmp_path / "ca.crt"),
+        "-CAkey",
+        str(tmp_path / "ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        str(tmp_path / "san.ext"),
+        "-out",
+        str(tmp_path / "broker.crt"),
+    )
+    (tmp_path / "broker.key").chmod(0o644)
+    tls = (
+        f"cafile {tmp_path / 'ca.crt'}\ncertfile {tmp_path / 'broker.crt'}\n"
+        f"keyfile {tmp_path / 'broker.key'}\n"
+    )
+    with PrivateBroker(extra_config=tls) as broker:
+        for ca, expected in (("ca.crt", True), ("other.crt", False)):
+            text = EXAMPLE.read_text(encoding="utf-8").replace(
+                "port = 1883", f"port = {broker.port}"
+            )
+            text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
+            text = text.replace(
+                '# ca_file = "/etc/callboard/ca.crt"', f'ca_file = "{tmp_path / ca}"'
+            )
+            (tmp_path / "c.toml").write_text(text, encoding="utf-8")
+            config = load_config(tmp_path / "c.toml")
+            assert config.mqtt.tls
+            link = MqttLink(config, lambda item: None, "9.9.9")
+            link.start()
+            try:
+                assert link.wait_connected(5) is expected, ca
+            finally:
+                link.stop()
