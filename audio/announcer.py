@@ -28,7 +28,7 @@ _LOG = logging.getLogger(__name__)
 TOKEN_GAP_S = 0.06
 LANGUAGE_GAP_S = 0.45
 REPEAT_GAP_S = 0.9
-MAX_WAIT_S = 30.0  # a call not started within this (no speaker) is not announced late
+MAX_WAIT_S = 60.0  # a call not started within this is not announced late (it is logged)
 CLIP_POLL_S = 0.1
 
 
@@ -167,18 +167,14 @@ class Announcer:
         return True
 
     def _start_next(self, now: float, hhmm: str) -> bool:
-        if not self._queue:
-            return False
-        if not self._speaker.ready:
-            while self._queue and now - self._queue[0][1] > MAX_WAIT_S:
-                call, _ = self._queue.popleft()
-                self.skipped += 1
-                _LOG.warning(
-                    "call %s (%s) not announced: no speaker for %.0f s",
-                    call.id,
-                    call.ticket,
-                    MAX_WAIT_S,
-                )
+        while self._queue and now - self._queue[0][1] > MAX_WAIT_S:
+            call, _ = self._queue.popleft()  # the customer has long seen the screen
+            self.skipped += 1
+            why = "no speaker" if not self._speaker.ready else "calls came faster than speech"
+            _LOG.warning(
+                "call %s (%s) not announced: %s for %.0f s", call.id, call.ticket, why, MAX_WAIT_S
+            )
+        if not self._queue or not self._speaker.ready:
             return False
         call, _received = self._queue.popleft()
         volume = self._audio.volume_at(hhmm)

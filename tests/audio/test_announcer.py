@@ -156,7 +156,7 @@ def test_without_a_speaker_calls_wait_then_are_let_go_never_a_crash(config, clip
     speaker = RecordingSpeaker()
     speaker.ready = False
     announcer = Announcer(config, clips, speaker)
-    run(announcer, speaker, 40.0, step=0.5, arrivals={0.0: call("A1")})
+    run(announcer, speaker, 70.0, step=0.5, arrivals={0.0: call("A1")})
     assert speaker.played == [] and announcer.skipped == 1 and announcer.backlog == 0
 
 
@@ -203,3 +203,17 @@ def test_clips_are_kept_on_disk_and_read_back_after_a_restart(tmp_path: Path) ->
     assert clip and len(list(tmp_path.glob("en-*.wav"))) == 1
     second = ClipLibrary(lambda: [MustNotSpeak()], {"en": "en"}, {"en": 160}, tmp_path)
     assert second.synthesize_now("en", "please go to") == clip
+
+
+def test_a_flood_of_calls_is_said_as_far_as_speech_can_and_the_rest_is_logged(
+    config, clips, caplog
+) -> None:
+    speaker = RecordingSpeaker()
+    announcer = Announcer(config, clips, speaker)
+    arrivals = {round(i * 0.05, 2): call(f"A{i:03d}", call_id=f"f{i}") for i in range(200)}
+    with caplog.at_level("WARNING"):
+        run(announcer, speaker, 120.0, step=0.05, arrivals=arrivals)
+    chimes = sum(1 for _, channel, _, _ in speaker.played if channel == CHIME)
+    assert chimes + announcer.skipped == 200  # every call said or logged, none lost silently
+    assert announcer.backlog == 0 and announcer.skipped > 0
+    assert "calls came faster than speech" in caplog.text

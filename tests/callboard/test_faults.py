@@ -8,12 +8,19 @@ import random
 import socket
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
+import pygame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callboard.broker import PrivateBroker
+from config import EXAMPLE, load_config
+from display.board_view import BoardPainter, Frame
+from display.fonts import find_fonts
+from display.text import TextCache
+from lobby.board import BoardState
 from lobby.contract import (
     parse_board,
     parse_call,
@@ -211,3 +218,75 @@ def test_calls_survive_a_broker_that_dies_and_comes_back(start_daemon, site: str
         finally:
             peer.close()
             daemon.stop()
+
+
+def test_a_killed_daemon_comes_back_with_its_board_and_its_engine_lost_nothing(
+    start_daemon, peer: Peer, site: str, tmp_path
+) -> None:
+    import signal as signals
+
+    from tests.callboard.test_daemon import expected_rects, screenshot
+    from tests.conftest import DaemonProcess
+
+    t = Topics("callboard", site)
+    peer.subscribe(t.ticket_issued)
+    peer.subscribe(t.status("screen-1-queue"))
+    db = tmp_path / "kill.sqlite3"
+
+    def embedded(text: str) -> str:
+        return text.replace("embedded = false", f'embedded = true\ndb = "{db}"')
+
+    daemon = start_daemon(edit=embedded)
+    peer.wait_for(t.status("screen-1-queue"), lambda m: m.json()["state"] == "online", timeout=20)
+    ts = "2026-11-25T10:00:00+08:00"
+    for i in range(3):
+        peer.publish(t.ticket_request, {"v": 1, "id": f"k-{i}", "service": "general", "ts": ts})
+    peer.wait_for(t.ticket_issued, count=3)
+    peer.publish(t.counter_request("3"), {"v": 1, "id": "b-1", "action": "next", "ts": ts})
+    time.sleep(1.0)
+    daemon.signal(signals.SIGKILL)
+    daemon.process.wait(5)
+    again = DaemonProcess(tmp_path / "screen-1" / "callboard.toml", tmp_path / "screen-1")
+    try:
+        peer.wait_for(
+            t.status("screen-1-queue"), lambda m: m.json()["state"] == "online", count=2, timeout=30
+        )
+        time.sleep(1.5)
+        image = screenshot(again, tmp_path / "screen-1")
+        # The board is back from the retained state: its hero is, pixel for pixel, the hero
+        # of a board showing A001 at counter 3 (tesseract reads this font's 0 as O).
+        hero = expected_rects("A001", "3").layout.hero
+        expected = pygame.Surface(image.get_size())
+        painter = BoardPainter(load_config(EXAMPLE), TextCache(find_fonts()), image.get_size())
+        state = BoardState()
+        state.apply_snapshot(
+            parse_board(
+                dumps(
+                    payloads.board(
+                        1,
+                        [
+                            {
+                                "id": "x",
+                                "ticket": "A001",
+                                "counter": "3",
+                                "service": "general",
+                                "ts": ts,
+                            }
+                        ],
+                    )
+                )
+            )
+        )
+        painter.paint(expected, Frame(state, 0.0, datetime.now().astimezone()))
+        same = sum(
+            image.get_at((x, y)) == expected.get_at((x, y))
+            for x in range(hero.left, hero.right, 4)
+            for y in range(hero.top, hero.bottom, 4)
+        )
+        total = len(range(hero.left, hero.right, 4)) * len(range(hero.top, hero.bottom, 4))
+        assert same / total > 0.99, same / total
+        peer.publish(t.ticket_request, {"v": 1, "id": "k-9", "service": "general", "ts": ts})
+        issued = peer.wait_for(t.ticket_issued, count=4)[3].json()
+        assert issued["ticket"] == "A004" and issued["waiting_before"] == 2  # nothing lost
+    finally:
+        again.stop()
