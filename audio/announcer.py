@@ -20,6 +20,7 @@ from audio.chime import WORDS_AFTER_S, chime_pcm
 from audio.clips import ClipLibrary
 from audio.pcm import RATE, samples, silence
 from audio.player import CHIME, WORDS
+from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import CallEvent
 from lobby.speech import DEFAULT_TEMPLATES, Spoken, repeats_for, spoken_part
@@ -28,6 +29,7 @@ _LOG = logging.getLogger(__name__)
 TOKEN_GAP_S = 0.06
 LANGUAGE_GAP_S = 0.45
 REPEAT_GAP_S = 0.9
+MAX_BACKLOG = 20  # calls waiting to be said, at most: about three minutes of speech
 MAX_WAIT_S = 60.0  # a call not started within this is not announced late (it is logged)
 CLIP_POLL_S = 0.1
 
@@ -124,6 +126,7 @@ class Announcer:
         self._current: _Current | None = None
         self.spoken = 0
         self.skipped = 0
+        self._warn = RateLimitedLog(_LOG)
 
     @property
     def backlog(self) -> int:
@@ -137,6 +140,9 @@ class Announcer:
         """Queue a call (a recall is a call of its own) and ask for any clip it lacks."""
         if not self._audio.enabled:
             return
+        if len(self._queue) >= MAX_BACKLOG:  # far more than speech can catch up with
+            dropped, _ = self._queue.popleft()
+            self._drop(dropped, "calls came faster than speech")
         self._queue.append((call, now))
         for part in spoken_parts(self._config, call):
             missing = self._clips.missing(part.language, part.tokens)
@@ -166,14 +172,17 @@ class Announcer:
         self._current = None
         return True
 
+    def _drop(self, call: CallEvent, why: str) -> None:
+        self.skipped += 1
+        self._warn.warning(
+            "drop", "call %s (%s) shown but not announced: %s", call.id, call.ticket, why
+        )
+
     def _start_next(self, now: float, hhmm: str) -> bool:
         while self._queue and now - self._queue[0][1] > MAX_WAIT_S:
             call, _ = self._queue.popleft()  # the customer has long seen the screen
-            self.skipped += 1
             why = "no speaker" if not self._speaker.ready else "calls came faster than speech"
-            _LOG.warning(
-                "call %s (%s) not announced: %s for %.0f s", call.id, call.ticket, why, MAX_WAIT_S
-            )
+            self._drop(call, f"{why} for {MAX_WAIT_S:.0f} s")
         if not self._queue or not self._speaker.ready:
             return False
         call, _received = self._queue.popleft()

@@ -10,6 +10,10 @@ press is "next" once released) to the request's arrival.
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import queue
 import sys
@@ -26,16 +30,12 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import lobby_config, percentile  # noqa: E402
 from buttons.press import Press  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
 from callboard.desk import CounterDesk  # noqa: E402
-from config import EXAMPLE, load_config  # noqa: E402
+from config import load_config  # noqa: E402
 from mqtt_client import LinkState, MqttLink  # noqa: E402
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -43,11 +43,8 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=200)
     args = parser.parse_args()
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        text = EXAMPLE.read_text(encoding="utf-8").replace("port = 1883", f"port = {broker.port}")
-        text = text.replace('id = "2"\n', 'id = "2"\nbutton = 17\n', 1)
-        text = text.replace("bounce_ms = 30", "bounce_ms = 0")
-        (Path(work) / "c.toml").write_text(text, encoding="utf-8")
-        config = load_config(Path(work) / "c.toml")
+        changes = {'id = "2"\n': 'id = "2"\nbutton = 17\n', "bounce_ms = 30": "bounce_ms = 0"}
+        config = load_config(lobby_config(Path(work), broker.port, changes=changes))
 
         arrived: queue.SimpleQueue[float] = queue.SimpleQueue()
         sub = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench-sub")
@@ -98,8 +95,8 @@ def main() -> int:
         sub.loop_stop()
     print(f"{args.presses} presses, mock pins, real mosquitto:")
     print(
-        f"  release -> CounterRequest at a subscriber: p50 {pct(latencies, 0.5):.2f} ms   "
-        f"p99 {pct(latencies, 0.99):.2f} ms   max {max(latencies):.2f} ms"
+        f"  release -> CounterRequest at a subscriber: p50 {percentile(latencies, 0.5):.2f} ms   "
+        f"p99 {percentile(latencies, 0.99):.2f} ms   max {max(latencies):.2f} ms"
     )
     return 0
 

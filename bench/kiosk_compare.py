@@ -15,6 +15,10 @@ spares the browser the network work a real kiosk does.
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import html
 import json
@@ -34,6 +38,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from config.settings import Config  # noqa: E402
@@ -199,22 +204,13 @@ def run_chromium(
 
 def run_callboard(seconds: float) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        text = EXAMPLE.read_text(encoding="utf-8").replace("port = 1883", f"port = {broker.port}")
-        text = text.replace("width = 0\nheight = 0", "width = 1920\nheight = 1080")
-        (Path(work) / "c.toml").write_text(text, encoding="utf-8")
+        config_path = lobby_config(Path(work), broker.port, (1920, 1080))
         client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="cmp")
         client.connect(broker.host, broker.port)
         client.loop_start()
         client.publish("callboard/hz-main/board", json.dumps(BOARD), 1, True).wait_for_publish(5)
         client.publish("callboard/_all/notice", json.dumps(NOTICE), 1, True).wait_for_publish(5)
-        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-        daemon = subprocess.Popen(
-            [sys.executable, "-m", "callboard", "run", "--config", str(Path(work) / "c.toml")],
-            cwd=work,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        daemon = start_daemon(config_path, Path(work))
         sent = [0]
 
         def calls(elapsed: float) -> None:

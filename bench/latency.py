@@ -10,11 +10,13 @@ is the time a lobby waits between the engine's call and the number on the TV.
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,16 +30,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import lobby_config, percentile, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
-from config import EXAMPLE  # noqa: E402
 from lobby.contract import encode, format_ts, parse_ts  # noqa: E402
 from mqtt_client.topics import Topics  # noqa: E402
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main() -> int:
@@ -50,14 +46,15 @@ def main() -> int:
 
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
         site, device = "bench", "bench-screen"
-        text = EXAMPLE.read_text(encoding="utf-8")
-        text = text.replace('site = "hz-main"', f'site = "{site}"')
-        text = text.replace('device = "lobby-pi-1"', f'device = "{device}"')
-        text = text.replace("port = 1883", f"port = {broker.port}")
-        text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
-        text = text.replace("width = 0\nheight = 0", f"width = {width}\nheight = {height}")
-        config = Path(work) / "callboard.toml"
-        config.write_text(text, encoding="utf-8")
+        config = lobby_config(
+            Path(work),
+            broker.port,
+            (width, height),
+            {
+                'site = "hz-main"': f'site = "{site}"',
+                'device = "lobby-pi-1"': f'device = "{device}"',
+            },
+        )
         topics = Topics("callboard", site)
 
         acks: dict[str, tuple[float, float]] = {}
@@ -79,14 +76,7 @@ def main() -> int:
         client.subscribe([(topics.status(device), 1), (topics.ack(device), 1)])
         client.loop_start()
 
-        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-        daemon = subprocess.Popen(
-            [sys.executable, "-m", "callboard", "run", "--config", str(config)],
-            cwd=work,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        daemon = start_daemon(config, Path(work))
         try:
             if not online.wait(30):
                 print("the daemon did not come online", file=sys.stderr)

@@ -11,14 +11,9 @@ database in a temporary folder (WAL, synchronous=FULL: every request waits for i
 
 from __future__ import annotations
 
-import os
-import sys
-
-# This file is named for the issue it measures and shadows the standard library's
-# ``queue`` for anything imported from its folder: take the folder off the path first.
-sys.path[:] = [
-    p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
-]
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
 
 import argparse
 import json
@@ -37,15 +32,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import lobby_config, percentile
 from callboard.broker import PrivateBroker
-from config import EXAMPLE
 
 TS = "2026-11-25T10:00:00+08:00"
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> int:
@@ -54,9 +44,8 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        text = EXAMPLE.read_text(encoding="utf-8").replace("port = 1883", f"port = {broker.port}")
-        text = text.replace("embedded = false", f'embedded = false\ndb = "{work}/q.sqlite3"')
-        (Path(work) / "c.toml").write_text(text, encoding="utf-8")
+        db = {"embedded = false": f'embedded = false\ndb = "{work}/q.sqlite3"'}
+        config = lobby_config(Path(work), broker.port, changes=db)
         issued: queue.SimpleQueue[float] = queue.SimpleQueue()
         called: queue.SimpleQueue[tuple[str, float]] = queue.SimpleQueue()
 
@@ -76,7 +65,7 @@ def main() -> int:
         client.subscribe([("callboard/hz-main/ticket/issued", 1), ("callboard/hz-main/call", 1)])
         client.loop_start()
         engine = subprocess.Popen(
-            [sys.executable, "-m", "callboard", "queue", "--config", f"{work}/c.toml"],
+            [sys.executable, "-m", "callboard", "queue", "--config", str(config)],
             cwd=work,
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
@@ -109,8 +98,8 @@ def main() -> int:
     print("queue engine (SQLite WAL, synchronous=FULL) on a real mosquitto:")
     print(f"  sustained: {rate:.0f} TicketRequests per second ({args.tickets} published at once)")
     print(
-        f"  CounterRequest -> CallEvent at a subscriber: p50 {pct(latencies, 0.5):.2f} ms   "
-        f"p99 {pct(latencies, 0.99):.2f} ms ({args.calls} calls, one at a time)"
+        f"  CounterRequest -> CallEvent at a subscriber: p50 {percentile(latencies, 0.5):.2f} ms   "
+        f"p99 {percentile(latencies, 0.99):.2f} ms ({args.calls} calls, one at a time)"
     )
     return 0
 

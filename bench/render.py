@@ -14,9 +14,12 @@ the figures are the drawing itself (on a Pi, kmsdrm adds the copy of the changed
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +35,7 @@ import paho.mqtt.client as mqtt  # noqa: E402
 import pygame  # noqa: E402
 from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 
+from bench.common import lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, Config, load_config  # noqa: E402
 from display.board_view import BoardPainter, Frame  # noqa: E402
@@ -124,25 +128,13 @@ def peak_rss_mb(pid: int) -> float:
 
 def daemon_costs(seconds: float) -> None:
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        text = EXAMPLE.read_text(encoding="utf-8")
-        text = text.replace("port = 1883", f"port = {broker.port}")
-        text = text.replace('host = "localhost"', 'host = "127.0.0.1"')
-        text = text.replace("width = 0\nheight = 0", "width = 1920\nheight = 1080")
-        config = Path(work) / "callboard.toml"
-        config.write_text(text, encoding="utf-8")
+        config = lobby_config(Path(work), broker.port, (1920, 1080))
         client = mqtt.Client(callback_api_version=CallbackAPIVersion.VERSION2, client_id="bench")
         client.connect(broker.host, broker.port)
         client.loop_start()
         client.publish("callboard/hz-main/board", BOARD, qos=1, retain=True).wait_for_publish(5)
         client.publish("callboard/_all/notice", NOTICE, qos=1, retain=True).wait_for_publish(5)
-        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-        daemon = subprocess.Popen(
-            [sys.executable, "-m", "callboard", "run", "--config", str(config)],
-            cwd=work,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        daemon = start_daemon(config, Path(work))
         try:
             time.sleep(5)  # start-up, font loading, first frames
             start_cpu, start = cpu_seconds(daemon.pid), time.monotonic()

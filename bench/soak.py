@@ -11,12 +11,14 @@ call must be acknowledged as shown exactly once.
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import json
-import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,8 +32,8 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
-from config import EXAMPLE  # noqa: E402
 from lobby.contract import encode, format_ts, parse_ts  # noqa: E402
 
 
@@ -49,8 +51,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=10_000)
     args = parser.parse_args()
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        text = EXAMPLE.read_text(encoding="utf-8").replace("port = 1883", f"port = {broker.port}")
-        (Path(work) / "c.toml").write_text(text, encoding="utf-8")
+        config = lobby_config(Path(work), broker.port)
         acks: dict[str, list[float]] = {}
         lock = threading.Lock()
 
@@ -69,19 +70,7 @@ def main() -> int:
         client.connect(broker.host, broker.port)
         client.subscribe("callboard/hz-main/status/lobby-pi-1/ack", qos=1)
         client.loop_start()
-        env = {
-            **os.environ,
-            "SDL_VIDEODRIVER": "dummy",
-            "SDL_AUDIODRIVER": "dummy",
-            "XDG_CACHE_HOME": f"{work}/cache",
-        }
-        daemon = subprocess.Popen(
-            [sys.executable, "-m", "callboard", "run", "--config", f"{work}/c.toml"],
-            cwd=work,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        daemon = start_daemon(config, Path(work))
         sent: dict[str, float] = {}
         try:
             time.sleep(5)

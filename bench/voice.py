@@ -14,6 +14,10 @@
 
 from __future__ import annotations
 
+# isort: off
+import _path  # noqa: F401 - first: the repository on sys.path, this folder off it
+# isort: on
+
 import argparse
 import json
 import os
@@ -34,6 +38,7 @@ from audio.announcer import Announcer, join_words, spoken_parts  # noqa: E402
 from audio.clips import ClipLibrary  # noqa: E402
 from audio.player import CHIME, WORDS, Player  # noqa: E402
 from audio.tts import Pyttsx3Worker  # noqa: E402
+from bench.common import percentile  # noqa: E402
 from callboard.voice import DEFAULT_VOICES, needed_tokens  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from lobby.contract import CallEvent, parse_call  # noqa: E402
@@ -53,11 +58,6 @@ def call(i: int) -> CallEvent:
             }
         ).encode()
     )
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class TimedPlayer(Player):
@@ -140,8 +140,11 @@ def latency(config, calls: int, work: Path) -> None:  # type: ignore[no-untyped-
     player.close()
     library.close()
     print(f"latency from the call event, {calls} calls (mixer: {os.environ['SDL_AUDIODRIVER']}):")
-    print(f"  to the chime: p50 {pct(to_chime, 0.5):6.1f} ms   p99 {pct(to_chime, 0.99):6.1f} ms")
-    print(f"  to the words: p50 {pct(to_words, 0.5):6.1f} ms   p99 {pct(to_words, 0.99):6.1f} ms")
+    for name, values in (("chime", to_chime), ("words", to_words)):
+        print(
+            f"  to the {name}: p50 {percentile(values, 0.5):6.1f} ms   "
+            f"p99 {percentile(values, 0.99):6.1f} ms"
+        )
 
 
 def main() -> int:

@@ -19,6 +19,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import (
     TicketRequest,
@@ -30,7 +31,6 @@ from lobby.contract import (
 from lobby.dedup import SeenIds
 from lobby.errors import ContractError
 from mqtt_client.link import QOS, RECONNECT_MAX_S, RECONNECT_MIN_S, LinkState, Rejected, _no_delay
-from mqtt_client.logs import RateLimitedLog
 from mqtt_client.topics import Topics
 
 _LOG = logging.getLogger(__name__)

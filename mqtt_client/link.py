@@ -21,6 +21,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import (
     CounterState,
@@ -37,7 +38,6 @@ from lobby.contract import (
 )
 from lobby.dedup import SeenIds
 from lobby.errors import ContractError
-from mqtt_client.logs import RateLimitedLog
 from mqtt_client.topics import Topics
 
 _LOG = logging.getLogger(__name__)

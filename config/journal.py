@@ -1,4 +1,5 @@
-"""Log lines that cannot flood the journal when a peer misbehaves in a loop."""
+"""Log lines that cannot flood the journal when a peer misbehaves in a loop (shared by the
+rooms that face the outside: the broker links and the voice)."""
 
 from __future__ import annotations
 
