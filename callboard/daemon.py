@@ -8,6 +8,7 @@ the regions that changed, presents them and acknowledges the calls now on screen
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import queue
@@ -29,12 +30,14 @@ from callboard.engine import QueueEngine
 from callboard.systemd import Watchdog, notify
 from callboard.voice import Voice
 from config.settings import Config
+from config.theme import Theme
 from display.board_view import BoardPainter, Frame
-from display.fonts import find_fonts
+from display.fonts import find_fonts, last_resort
 from display.screen import Screen, open_screen
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardSnapshot, CallEvent, CounterState, ScopedNotice
+from lobby.errors import FontError
 from lobby.notices import NoticeBoard
 from mqtt_client.link import LinkState, MqttLink, Rejected
 
@@ -92,6 +95,8 @@ class Daemon:
         self.desk: CounterDesk | None = None
         self._voice_status: dict[str, Any] = {}
         self._desk_status: dict[str, Any] = {}
+        self._font_fault = ""
+        self._resync_from: float | None = None
 
     # Setting up
 
@@ -114,16 +119,16 @@ class Daemon:
             "board_seq": self.board.seq,
             **self._voice_status,
             **self._desk_status,
+            **({"fonts": "fault", "fonts_fault": self._font_fault} if self._font_fault else {}),
         }
 
     def run(self) -> int:
         """Open the screen, connect, and show calls until a Stop arrives. Returns an exit code."""
         theme = self.config.display.theme
-        fonts = find_fonts(self.config.display.font, theme.fonts)
         screen = self._screen_factory(
             self.config.display, caption=f"callboard · {self.config.site}"
         )
-        text = TextCache(fonts)
+        text = self._text_cache(theme)
         painter = BoardPainter(self.config, text, screen.size)
         self._painter = painter
         link = self._link_factory(self.config, self.inbox.put, __version__, self.status_fields)
@@ -170,6 +175,18 @@ class Daemon:
 
         threading.Thread(target=serve, name="callboard-queue", daemon=True).start()
         return engine
+
+    def _text_cache(self, theme: Theme) -> TextCache:
+        """The fonts found, or pygame's own: numbers without Chinese beat a dark lobby."""
+        try:
+            return TextCache(find_fonts(self.config.display.font, theme.fonts))
+        except (FontError, OSError, pygame.error) as exc:
+            self._font_fault = str(exc)
+            _LOG.error("fonts: %s; showing the board with pygame's own Latin font until then", exc)
+            latin = tuple(lang for lang in self.config.languages if lang not in ("zh", "ja", "ko"))
+            if latin:  # what that font cannot write is not shown in pieces
+                self.config = dataclasses.replace(self.config, languages=latin)
+            return TextCache(last_resort())
 
     # The loop
 
@@ -289,7 +306,15 @@ class Daemon:
                 _LOG.info("call %s: ticket %s to counter %s", item.id, item.ticket, item.counter)
         elif isinstance(item, BoardSnapshot):
             if self.board.apply_snapshot(item):
-                _LOG.debug("board snapshot seq %d", item.seq)
+                if self._resync_from is not None:
+                    _LOG.info(
+                        "board resynced (seq %d) %.2f s after the broker came back",
+                        item.seq,
+                        now - self._resync_from,
+                    )
+                    self._resync_from = None
+                else:
+                    _LOG.debug("board snapshot seq %d", item.seq)
         elif isinstance(item, ScopedNotice):
             if self.notices.apply(item):
                 shown = self.notices.current
@@ -302,6 +327,7 @@ class Daemon:
         elif isinstance(item, LinkState):
             self._link_up = item.connected
             self._link_down_since = now
+            self._resync_from = now if item.connected else None
             if self.desk is not None:
                 self.desk.flush(item.connected, local_now())
         elif isinstance(item, Press):

@@ -99,6 +99,14 @@ def _primary(override: Path | None, theme: ThemeFonts) -> FontChoice:
     raise FontError(f"no font that can draw Chinese was found; {INSTALL_HINT}")
 
 
+def last_resort() -> FontChoice:
+    """pygame's own font (Latin only): a board that shows numbers beats a dark screen."""
+    import pygame.font
+
+    path = Path(pygame.font.__file__).with_name(pygame.font.get_default_font())
+    return FontChoice(FontFace(path), FontFace(path))
+
+
 def find_fonts(override: Path | None = None, theme: ThemeFonts | None = None) -> FontChoice:
     """The configured font, else the theme's, else the first CJK font installed.
 

@@ -21,6 +21,7 @@ ELLIPSIS = "…"
 CacheKey = tuple[bool, str, int, Colour, Colour | None]
 DEFAULT_BUDGET_BYTES = 48 * 1024 * 1024
 _PROBE_SIZE = 16
+NO_FACE = -2
 _WORD_RE = re.compile(
     r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+"
 )
@@ -56,12 +57,14 @@ class TextCache:
     # Which font draws which character
 
     def _face_index(self, char: str, bold: bool) -> int:
-        """-1 for the main face, else the index of the first fallback that has the glyph."""
+        """-1 for the main face, the index of the first fallback that has the glyph, or
+        NO_FACE when no font here can draw it (it is left out rather than drawn as a box)."""
         key = (bold, char)
         found = self._face_of.get(key)
         if found is None:
             found = -1
             if self._main[bold].get_metrics(char, size=_PROBE_SIZE)[0] is None:
+                found = NO_FACE
                 for i, face in enumerate(self._fallback):
                     if face.get_metrics(char, size=_PROBE_SIZE)[0] is not None:
                         found = i
@@ -76,6 +79,8 @@ class TextCache:
         out: list[tuple[int, str]] = []
         for char in text:
             index = self._face_index(char, bold) if not char.isspace() else -1
+            if index == NO_FACE:
+                continue
             if out and out[-1][0] == index:
                 out[-1] = (index, out[-1][1] + char)
             else:
@@ -133,7 +138,7 @@ class TextCache:
             self._bytes -= dropped.get_width() * dropped.get_height() * 4
 
     def _compose(self, text: str, size: int, colour: Colour, bold: bool) -> pygame.Surface:
-        runs = self.runs(text, bold)
+        runs = self.runs(text, bold) or [(-1, " ")]
         if len(runs) == 1:
             index, run = runs[0]
             surface, _ = self._font(index, bold).render(
@@ -160,7 +165,7 @@ class TextCache:
         key = (bold, text, size)
         width = self._widths.get(key)
         if width is None:
-            runs = self.runs(text, bold)
+            runs = self.runs(text, bold) or [(-1, " ")]
             if len(runs) == 1:
                 width = (
                     self._main[bold].get_rect(text, size=size).width

@@ -212,9 +212,16 @@ def test_calls_survive_a_broker_that_dies_and_comes_back(start_daemon, site: str
                 )
                 peer.publish(t.board, board, retain=True)
             assert daemon.alive and "Traceback" not in daemon.log()
+            assert wait_until(lambda: daemon.log().count("board resynced") >= 3, 20)
             log = daemon.log()
             for call_id in sent:
                 assert log.count(f"call {call_id}:") == 1, call_id  # shown exactly once
+            resyncs = [
+                float(line.split(") ")[1].split(" s ")[0])
+                for line in log.splitlines()
+                if "board resynced" in line
+            ]
+            assert len(resyncs) >= 3 and max(resyncs) < 2.0, resyncs
         finally:
             peer.close()
             daemon.stop()
@@ -290,3 +297,23 @@ def test_a_killed_daemon_comes_back_with_its_board_and_its_engine_lost_nothing(
         assert issued["ticket"] == "A004" and issued["waiting_before"] == 2  # nothing lost
     finally:
         again.stop()
+
+
+def test_a_broken_font_leaves_a_board_of_numbers_and_a_reported_fault(
+    start_daemon, peer: Peer, site: str, tmp_path
+) -> None:
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"this is not a font" * 100)
+    t = Topics("callboard", site)
+    peer.subscribe(t.status("screen-1"))
+    peer.subscribe(t.ack("screen-1"))
+    daemon = start_daemon(extra_display=f'font = "{broken}"')
+    status = peer.wait_for(
+        t.status("screen-1"), lambda m: m.json()["state"] == "online", timeout=20
+    )
+    assert status[0].json()["fonts"] == "fault"
+    peer.publish(t.call, payloads.call("A023", "3", "c-latin"))
+    ack = peer.wait_for(t.ack("screen-1"), lambda m: m.json()["event"] == "shown", timeout=10)
+    assert ack[0].json()["call_id"] == "c-latin"
+    log = daemon.log()
+    assert "showing the board with pygame's own Latin font" in log and "Traceback" not in log
