@@ -97,6 +97,7 @@ class Daemon:
         self._desk_status: dict[str, Any] = {}
         self._font_fault = ""
         self._resync_from: float | None = None
+        self._ever_connected = False
 
     # Setting up
 
@@ -327,7 +328,9 @@ class Daemon:
         elif isinstance(item, LinkState):
             self._link_up = item.connected
             self._link_down_since = now
-            self._resync_from = now if item.connected else None
+            if item.connected and self._ever_connected:  # a reconnect: time the resync
+                self._resync_from = now
+            self._ever_connected = self._ever_connected or item.connected
             if self.desk is not None:
                 self.desk.flush(item.connected, local_now())
         elif isinstance(item, Press):
