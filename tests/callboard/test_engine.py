@@ -15,6 +15,7 @@ from config import load_config
 from config.settings import Config
 from mqtt_client import Topics
 from tests.conftest import Peer, Received, config_text, run_cli
+from tests.payloads import dumps
 
 TS = "2026-11-25T10:00:00+08:00"
 
@@ -186,3 +187,84 @@ def test_the_daemon_hosts_the_engine_when_embedded(
     assert db.is_file() and daemon.alive
     assert daemon.stop() == 0
     peer.wait_for(t.status("screen-1-queue"), lambda m: m.json()["state"] == "offline", timeout=10)
+
+
+def test_sigkilled_engine_processes_answer_every_ticket_request_once(
+    tmp_path, site, broker, peer: Peer
+) -> None:
+    """``callboard queue`` itself, killed at random moments during a stream of requests."""
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import wait_until
+
+    t = Topics("callboard", site)
+    config = engine_config(tmp_path, site, broker.port)
+    peer.subscribe(t.ticket_issued)
+    peer.subscribe(t.status("pi-1-queue"))
+    rng = random.Random(11)
+    asked: list[str] = []
+    answers: dict[str, set[str]] = {}
+    cut_short = 0
+
+    def collect() -> None:
+        for message in peer.on(t.ticket_issued):
+            body = message.json()
+            answers.setdefault(body["request_id"], set()).add(body["ticket"])
+
+    def start() -> subprocess.Popen[bytes]:
+        online_before = len(peer.on(t.status("pi-1-queue")))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "callboard", "queue", "--config", str(config.source)],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert wait_until(
+            lambda: any(
+                m.json()["state"] == "online"
+                for m in peer.on(t.status("pi-1-queue"))[online_before:]
+            ),
+            20,
+        )
+        return process
+
+    for _ in range(12):
+        engine = start()
+        collect()
+        for request_id in [r for r in asked if r not in answers]:  # a kiosk asks again
+            peer.client.publish(
+                t.ticket_request,
+                dumps({"v": 1, "id": request_id, "service": "general", "ts": TS}),
+                qos=1,
+            )
+        for _ in range(rng.randint(10, 40)):
+            request_id = f"k-{len(asked)}"
+            asked.append(request_id)
+            peer.client.publish(
+                t.ticket_request,
+                dumps({"v": 1, "id": request_id, "service": "general", "ts": TS}),
+                qos=1,
+            )
+        time.sleep(rng.random() * 0.04)  # the engine takes ~1.5 ms a request: mid-stream
+        engine.send_signal(signal.SIGKILL)
+        engine.wait(5)
+        time.sleep(0.2)
+        collect()
+        cut_short += any(r not in answers for r in asked)
+    assert cut_short >= 3, cut_short  # the kills really fell in the middle of the stream
+    engine = start()
+    try:
+        for request_id in [r for r in asked if r not in answers]:
+            peer.publish(
+                t.ticket_request, {"v": 1, "id": request_id, "service": "general", "ts": TS}
+            )
+        assert wait_until(lambda: (collect(), len(answers) == len(asked))[1], 20)
+    finally:
+        engine.send_signal(signal.SIGTERM)
+        engine.wait(10)
+    assert all(len(tickets) == 1 for tickets in answers.values())  # one ticket per request
+    numbers = sorted(int(next(iter(tickets))[1:]) for tickets in answers.values())
+    assert numbers == list(range(1, len(asked) + 1))  # no gaps, no repeats
