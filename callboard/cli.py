@@ -207,9 +207,9 @@ def cmd_ticket(args: argparse.Namespace) -> int:
     import uuid
 
     import paho.mqtt.client as mqtt
-    from paho.mqtt.enums import CallbackAPIVersion
 
     from lobby.contract import encode, format_ts, parse_ticket_issued
+    from mqtt_client.client import new_client
     from mqtt_client.topics import Topics
 
     config = _config_or_exit(args.config)
@@ -232,14 +232,7 @@ def cmd_ticket(args: argparse.Namespace) -> int:
         if issued["request_id"] == request_id:
             answers.put(issued)
 
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id=f"callboard-ticket-{uuid.uuid4().hex[:8]}",
-    )
-    if config.mqtt.username:
-        client.username_pw_set(config.mqtt.username, config.mqtt.password or None)
-    if config.mqtt.tls:
-        client.tls_set(ca_certs=str(config.mqtt.ca_file) if config.mqtt.ca_file else None)
+    client = new_client(config.mqtt, f"callboard-ticket-{uuid.uuid4().hex[:8]}")
     client.on_message = on_message
     try:
         client.connect(config.mqtt.host, config.mqtt.port, 30)

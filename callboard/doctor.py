@@ -10,10 +10,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
-
 from config.settings import Config
+from mqtt_client.client import new_client
 
 
 @dataclass(frozen=True)
@@ -28,24 +26,13 @@ def check_broker(config: Config, timeout_s: float = 5.0) -> Finding:
     where = f"{settings.host}:{settings.port}"
     answer: list[str] = []
     done = threading.Event()
-    client = mqtt.Client(
-        callback_api_version=CallbackAPIVersion.VERSION2,
-        client_id=f"callboard-doctor-{os.getpid()}",
-    )
-    if settings.username:
-        client.username_pw_set(settings.username, settings.password or None)
-    try:
-        if settings.tls:
-            client.tls_set(
-                ca_certs=str(settings.ca_file) if settings.ca_file else None,
-                certfile=str(settings.cert_file) if settings.cert_file else None,
-                keyfile=str(settings.key_file) if settings.key_file else None,
-            )
 
-        def on_connect(_c: object, _u: object, _f: object, reason: object, _p: object) -> None:
-            answer.append(str(reason))
-            done.set()
+    def on_connect(_c: object, _u: object, _f: object, reason: object, _p: object) -> None:
+        answer.append(str(reason))
+        done.set()
 
+    try:  # a CA file that is not one fails here, as an unreachable broker does below
+        client = new_client(settings, f"callboard-doctor-{os.getpid()}")
         client.on_connect = on_connect
         client.connect(settings.host, settings.port, 10)
     except (OSError, ValueError) as exc:

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from config.journal import RateLimitedLog
 from config.settings import Config
@@ -30,7 +29,8 @@ from lobby.contract import (
 )
 from lobby.dedup import SeenIds
 from lobby.errors import ContractError
-from mqtt_client.link import QOS, RECONNECT_MAX_S, RECONNECT_MIN_S, LinkState, Rejected, _no_delay
+from mqtt_client.client import new_client, no_delay
+from mqtt_client.link import QOS, RECONNECT_MAX_S, RECONNECT_MIN_S, LinkState, Rejected
 from mqtt_client.topics import Topics
 
 _LOG = logging.getLogger(__name__)
@@ -63,21 +63,9 @@ class EngineLink:
         self._looked = threading.Event()
         self._serving = False
         self.connected = threading.Event()
-        self._client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=f"callboard-{config.site}-{self.device}",
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
+        self._client = new_client(
+            config.mqtt, f"callboard-{config.site}-{self.device}", persistent=True
         )
-        settings = config.mqtt
-        if settings.username:
-            self._client.username_pw_set(settings.username, settings.password or None)
-        if settings.tls:
-            self._client.tls_set(
-                ca_certs=str(settings.ca_file) if settings.ca_file else None,
-                certfile=str(settings.cert_file) if settings.cert_file else None,
-                keyfile=str(settings.key_file) if settings.key_file else None,
-            )
         self._client.will_set(self._status_topic, self._status("offline"), qos=QOS, retain=True)
         self._client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self._client.on_connect = self._on_connect
@@ -157,7 +145,7 @@ class EngineLink:
             if reason.is_failure:
                 self._warn.warning("connect", "the broker refused the engine: %s", reason)
                 return
-            _no_delay(client)
+            no_delay(client)
             client.subscribe(self.topics.status("+"), qos=QOS)
             if self._serving:
                 self._subscribe_requests()

@@ -9,8 +9,6 @@ screen can never stall the network loop.
 from __future__ import annotations
 
 import logging
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from config.journal import RateLimitedLog
 from config.settings import Config
@@ -38,6 +35,7 @@ from lobby.contract import (
 )
 from lobby.dedup import SeenIds
 from lobby.errors import ContractError
+from mqtt_client.client import new_client, no_delay
 from mqtt_client.topics import Topics
 
 _LOG = logging.getLogger(__name__)
@@ -71,17 +69,6 @@ def _state_of(counter: str, raw: bytes) -> CounterState:
     if state.counter != counter:
         raise ContractError(f"field 'counter' = {state.counter!r} is not the topic's {counter!r}")
     return state
-
-
-def _no_delay(client: mqtt.Client) -> None:
-    """Send small packets at once: without this, an ack written right after the PUBACK of
-    its call waits out the broker's delayed ACK (Nagle's algorithm), about 40 ms on Linux."""
-    sock = client.socket()
-    if isinstance(sock, socket.socket):
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError as exc:
-            _LOG.debug("TCP_NODELAY not set: %s", exc)
 
 
 def _now() -> datetime:
@@ -136,22 +123,11 @@ class MqttLink:
         return thread is not None and thread.is_alive()
 
     def _make_client(self) -> mqtt.Client:
-        client = mqtt.Client(
-            callback_api_version=CallbackAPIVersion.VERSION2,
-            client_id=f"callboard-{self._config.site}-{self._config.device}",
-            clean_session=False,  # the broker keeps QoS 1 calls for us while we reconnect
-            protocol=mqtt.MQTTv311,
+        client = new_client(
+            self._settings,
+            f"callboard-{self._config.site}-{self._config.device}",
+            persistent=True,  # the broker keeps QoS 1 calls for us while we reconnect
         )
-        settings = self._settings
-        if settings.username:
-            client.username_pw_set(settings.username, settings.password or None)
-        if settings.tls:
-            client.tls_set(
-                ca_certs=str(settings.ca_file) if settings.ca_file else None,
-                certfile=str(settings.cert_file) if settings.cert_file else None,
-                keyfile=str(settings.key_file) if settings.key_file else None,
-                tls_version=ssl.PROTOCOL_TLS_CLIENT,
-            )
         client.will_set(self._status_topic, self._status_payload("offline"), qos=QOS, retain=True)
         client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
         client.on_connect = self._on_connect
@@ -219,7 +195,7 @@ class MqttLink:
             if reason.is_failure:
                 self._warn.warning("connect", "the broker refused the connection: %s", reason)
                 return
-            _no_delay(client)
+            no_delay(client)
             topics = [(topic, QOS) for topic in self._parsers]
             topics.append((self.topics.counter_state("+"), QOS))
             client.subscribe(topics)
