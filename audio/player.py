@@ -58,9 +58,6 @@ class Player:
         self._sounds[channel] = sound  # keep it alive while it plays
         return duration(pcm)
 
-    def busy(self, channel: int) -> bool:
-        return self.ready and pygame.mixer.Channel(channel).get_busy()
-
     def close(self) -> None:
         if self.ready:
             pygame.mixer.quit()

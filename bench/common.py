@@ -6,10 +6,27 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+
+from lobby.contract import encode, format_ts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config" / "lobby.toml"
+
+
+def call_payload(call_id: str, ticket: str, counter: str) -> bytes:
+    """A CallEvent of the general service, stamped now, as a queue engine sends it."""
+    return encode(
+        {
+            "id": call_id,
+            "ticket": ticket,
+            "counter": counter,
+            "service": "general",
+            "kind": "call",
+            "ts": format_ts(datetime.now().astimezone()),
+        }
+    )
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -38,11 +37,10 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import lobby_config, start_daemon  # noqa: E402
+from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from config.settings import Config  # noqa: E402
-from lobby.contract import encode, format_ts  # noqa: E402
 
 BOARD = json.loads((ROOT / "docs" / "examples" / "board.json").read_text())
 NOTICE = json.loads((ROOT / "docs" / "examples" / "notice.json").read_text())
@@ -215,16 +213,7 @@ def run_callboard(seconds: float) -> tuple[tuple[float, float, float], tuple[flo
 
         def calls(elapsed: float) -> None:
             if elapsed >= sent[0] * 10:
-                payload = encode(
-                    {
-                        "id": f"cmp-{sent[0]}",
-                        "ticket": f"A{100 + sent[0]}",
-                        "counter": "3",
-                        "service": "general",
-                        "kind": "call",
-                        "ts": format_ts(datetime.now().astimezone()),
-                    }
-                )
+                payload = call_payload(f"cmp-{sent[0]}", f"A{100 + sent[0]}", "3")
                 client.publish("callboard/hz-main/call", payload, qos=1)
                 sent[0] += 1
 

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -30,9 +29,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import lobby_config, percentile, start_daemon  # noqa: E402
+from bench.common import call_payload, lobby_config, percentile, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
-from lobby.contract import encode, format_ts, parse_ts  # noqa: E402
+from lobby.contract import parse_ts  # noqa: E402
 from mqtt_client.topics import Topics  # noqa: E402
 
 
@@ -85,16 +84,7 @@ def main() -> int:
             sent: dict[str, float] = {}
             for i in range(args.calls):
                 call_id = f"bench-{i:05d}"
-                payload = encode(
-                    {
-                        "id": call_id,
-                        "ticket": f"A{i % 1000:03d}",
-                        "counter": str(1 + i % 6),
-                        "service": "general",
-                        "kind": "call",
-                        "ts": format_ts(_now()),
-                    }
-                )
+                payload = call_payload(call_id, f"A{i % 1000:03d}", str(1 + i % 6))
                 sent[call_id] = time.time()
                 client.publish(topics.call, payload, qos=1)
                 time.sleep(args.interval)
@@ -123,10 +113,6 @@ def main() -> int:
         f"p99 {percentile(round_trip, 0.99):6.1f}"
     )
     return 0 if len(shown) == len(sent) else 1
-
-
-def _now() -> datetime:
-    return datetime.now().astimezone()
 
 
 if __name__ == "__main__":

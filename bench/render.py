@@ -35,7 +35,7 @@ import paho.mqtt.client as mqtt  # noqa: E402
 import pygame  # noqa: E402
 from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 
-from bench.common import lobby_config, start_daemon  # noqa: E402
+from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, Config, load_config  # noqa: E402
 from display.board_view import BoardPainter, Frame  # noqa: E402
@@ -44,8 +44,6 @@ from display.text import TextCache  # noqa: E402
 from lobby.board import BoardState  # noqa: E402
 from lobby.contract import (  # noqa: E402
     Notice,
-    encode,
-    format_ts,
     parse_board,
     parse_call,
     parse_notice,
@@ -81,18 +79,7 @@ def _costs_at(
     full = mean_ms(lambda i: paint(0.0, True), 20)
     idle = mean_ms(lambda i: paint(0.0), 200)
     marquee = mean_ms(lambda i: paint(1 + i / 25), 125)
-    call = parse_call(
-        encode(
-            {
-                "id": "flash",
-                "ticket": "A777",
-                "counter": "2",
-                "service": "general",
-                "kind": "call",
-                "ts": format_ts(datetime.now().astimezone()),
-            }
-        )
-    )
+    call = parse_call(call_payload("flash", "A777", "2"))
     state.apply_call(call, now=1000.0)
     paint(1000.0)
     flash = mean_ms(lambda i: paint(1000.0 + 0.5 * (i + 1)), 16)
@@ -143,16 +130,7 @@ def daemon_costs(seconds: float) -> None:
             start_cpu, start = cpu_seconds(daemon.pid), time.monotonic()
             i = 0
             while time.monotonic() - start < seconds:
-                payload = encode(
-                    {
-                        "id": f"bench-{i}",
-                        "ticket": f"A{100 + i}",
-                        "counter": "3",
-                        "service": "general",
-                        "kind": "call",
-                        "ts": format_ts(datetime.now().astimezone()),
-                    }
-                )
+                payload = call_payload(f"bench-{i}", f"A{100 + i}", "3")
                 client.publish("callboard/hz-main/call", payload, qos=1)
                 i += 1
                 time.sleep(min(10.0, seconds - (time.monotonic() - start)) if seconds > 0 else 0)

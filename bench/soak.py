@@ -23,7 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -32,9 +31,9 @@ from paho.mqtt.enums import CallbackAPIVersion
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import lobby_config, start_daemon  # noqa: E402
+from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
 from callboard.broker import PrivateBroker  # noqa: E402
-from lobby.contract import encode, format_ts, parse_ts  # noqa: E402
+from lobby.contract import parse_ts  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -78,16 +77,7 @@ def main() -> int:
             rss_warm = None
             for i in range(args.calls):
                 call_id = f"s-{i:06d}"
-                payload = encode(
-                    {
-                        "id": call_id,
-                        "ticket": f"A{i % 1000:03d}",
-                        "counter": str(1 + i % 6),
-                        "service": "general",
-                        "kind": "call",
-                        "ts": format_ts(datetime.now().astimezone()),
-                    }
-                )
+                payload = call_payload(call_id, f"A{i % 1000:03d}", str(1 + i % 6))
                 sent[call_id] = time.time()
                 client.publish("callboard/hz-main/call", payload, qos=1)
                 if i + 1 == args.warmup:

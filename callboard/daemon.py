@@ -85,7 +85,6 @@ class Daemon:
         self._pending_acks: dict[str, None] = {}
         self._frame_ms = 0.0
         self._frames = 0
-        self._running = False
         self._status_sent = 0.0
         self._status_at = math.inf
         self.notices = NoticeBoard()
@@ -145,11 +144,9 @@ class Daemon:
                 lambda call_id: link.publish_ack(call_id, "spoken", local_now()),
             )
             self.voice.start(time.monotonic())
-        self._running = True
         try:
             self._loop(screen, painter, link)
         finally:
-            self._running = False
             if self.voice is not None:
                 self.voice.close()
             if self.desk is not None:

@@ -10,6 +10,7 @@ engine can take this one's place and the display does not change.
 from __future__ import annotations
 
 import logging
+import math
 import queue
 import threading
 import time
@@ -23,7 +24,7 @@ from callboard.systemd import Watchdog, notify
 from config.settings import Config
 from lobby.contract import CounterRequest, TicketRequest
 from mqtt_client.engine_link import EngineLink
-from mqtt_client.link import LinkState, Rejected
+from mqtt_client.link import LinkState
 
 _LOG = logging.getLogger(__name__)
 EXIT_OTHER_ENGINE = 3
@@ -99,32 +100,30 @@ class QueueEngine:
         return 0
 
     def _loop(self, store: QueueStore, link: EngineLink) -> None:
-        watchdog = Watchdog() if self._standalone else None
+        # Embedded, the daemon's main loop speaks for the whole process to the watchdog.
+        watchdog = Watchdog(enabled=self._standalone)
         while True:
-            if watchdog is not None:
-                watchdog.kick(time.monotonic(), link.alive, "the MQTT network thread has died")
-                wait = max(0.0, watchdog.next_kick() - time.monotonic())
-                try:
-                    item = self.inbox.get(timeout=min(wait, 3600.0))
-                except queue.Empty:
-                    continue
-            else:
-                item = self.inbox.get()
+            now = time.monotonic()
+            watchdog.kick(now, link.alive, "the MQTT network thread has died")
+            wake = watchdog.next_kick()
+            try:
+                item = self.inbox.get(timeout=None if wake == math.inf else max(0.0, wake - now))
+            except queue.Empty:
+                continue
             if isinstance(item, _Stop):
                 return
+            if isinstance(item, LinkState):
+                if item.connected:
+                    self._republish(store, link)
+                continue
             if isinstance(item, TicketRequest):
                 outgoing, note = store.issue(item, _now())
                 self._log(f"ticket request {item.id} ({item.service})", outgoing, note)
             elif isinstance(item, CounterRequest):
                 outgoing, note = store.counter(item, _now())
                 self._log(f"counter {item.counter} {item.action} ({item.id})", outgoing, note)
-            elif isinstance(item, LinkState) and item.connected:
-                self._republish(store, link)
-                continue
-            elif isinstance(item, Rejected):
-                continue
             else:
-                continue
+                continue  # a refused payload: the link has logged and counted it
             self.applied += 1
             self._send(store, link, outgoing)
 

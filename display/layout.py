@@ -33,10 +33,6 @@ class Layout:
         """A spacing that scales with the screen: 1/40 of its shorter side."""
         return max(6, min(self.size) // 40)
 
-    @property
-    def portrait(self) -> bool:
-        return self.size[1] > self.size[0]
-
 
 def board_layout(
     width: int, height: int, shares: Proportions, marquee: bool = False, pages: bool = False

@@ -47,12 +47,6 @@ class TextCache:
         self._surfaces: OrderedDict[CacheKey, pygame.Surface] = OrderedDict()
         self._widths: dict[tuple[bool, str, int], int] = {}
         self._face_of: dict[tuple[bool, str], int] = {}
-        self.hits = 0
-        self.misses = 0
-
-    @property
-    def cached_bytes(self) -> int:
-        return self._bytes
 
     # Which font draws which character
 
@@ -116,9 +110,7 @@ class TextCache:
         surface = self._surfaces.get(key)
         if surface is not None:
             self._surfaces.move_to_end(key)
-            self.hits += 1
             return surface
-        self.misses += 1
         surface = self._compose(text, size, colour, bold)
         if background is not None:
             opaque = pygame.Surface(surface.get_size())
