@@ -21,13 +21,11 @@ import paho.mqtt.client as mqtt
 from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import (
-    TicketRequest,
     encode,
     format_ts,
     parse_counter_request,
     parse_ticket_request,
 )
-from lobby.dedup import SeenIds
 from lobby.errors import ContractError
 from mqtt_client.client import new_client, no_delay
 from mqtt_client.link import QOS, RECONNECT_MAX_S, RECONNECT_MIN_S, LinkState, Rejected
@@ -55,7 +53,6 @@ class EngineLink:
         self.topics = Topics(config.mqtt.topic_root, config.site)
         self.device = f"{config.device}-queue"
         self._status_topic = self.topics.status(self.device)
-        self._seen = SeenIds()
         self._warn = RateLimitedLog(_LOG)
         self._started = time.monotonic()
         self.rejected = 0
@@ -188,8 +185,9 @@ class EngineLink:
             self._warn.warning(f"reject:{topic}", "refused a request on %s: %s", topic, exc.reason)
             self._deliver(Rejected(topic, exc.reason))
             return
-        if isinstance(request, TicketRequest) or self._seen.first_time(topic, request.id):
-            self._deliver(request)  # a retried ticket request is answered again, by the store
+        # No de-duplication here: the store keeps every applied id in the same transaction
+        # as the change, so a redelivery changes nothing (and a retried ticket is answered).
+        self._deliver(request)
 
     def _note_status(self, device: str, payload: bytes) -> None:
         if device == self.device or (self._looked.is_set() and self._serving):
