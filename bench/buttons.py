@@ -31,11 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import lobby_config, percentile  # noqa: E402
-from buttons.press import Press  # noqa: E402
-from callboard.broker import PrivateBroker  # noqa: E402
-from callboard.desk import CounterDesk  # noqa: E402
+from callboard.demo.broker import PrivateBroker  # noqa: E402
 from config import load_config  # noqa: E402
 from mqtt_client import LinkState, MqttLink  # noqa: E402
+from screen.desk import CounterDesk  # noqa: E402
 
 
 def main() -> int:
@@ -56,24 +55,27 @@ def main() -> int:
         pins = MockFactory()
         inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         link = MqttLink(config, inbox.put, "bench")
-        desk = CounterDesk(config, inbox.put, link.publish_request, pins)
+        desk = CounterDesk(
+            config,
+            inbox.put,
+            link.publish_request,
+            lambda: datetime.now().astimezone(),
+            pin_factory=pins,
+        )
         desk.open()
         link.start()
         connected = threading.Event()
         stop = threading.Event()
 
-        def main_loop() -> None:  # the daemon's loop, minus the screen
-            up = False
+        def main_loop() -> None:  # the screen's loop, minus the screen
             while not stop.is_set():
                 try:
                     item = inbox.get(timeout=0.05)
                 except queue.Empty:
                     continue
-                if isinstance(item, LinkState):
-                    up = item.connected
+                if isinstance(item, LinkState) and item.connected:
                     connected.set()
-                elif isinstance(item, Press):
-                    desk.press(item, time.monotonic(), up, datetime.now().astimezone())
+                desk.handle(item, time.monotonic())
 
         loop = threading.Thread(target=main_loop, daemon=True)
         loop.start()

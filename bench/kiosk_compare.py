@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
-from callboard.broker import PrivateBroker  # noqa: E402
+from callboard.demo.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from config.settings import Config  # noqa: E402
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import call_payload, lobby_config, percentile, start_daemon  # noqa: E402
-from callboard.broker import PrivateBroker  # noqa: E402
+from callboard.demo.broker import PrivateBroker  # noqa: E402
 from lobby.contract import parse_ts  # noqa: E402
 from mqtt_client.topics import Topics  # noqa: E402
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import lobby_config, percentile
-from callboard.broker import PrivateBroker
+from callboard.demo.broker import PrivateBroker
 
 TS = "2026-11-25T10:00:00+08:00"
 

@@ -36,7 +36,7 @@ import pygame  # noqa: E402
 from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 
 from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
-from callboard.broker import PrivateBroker  # noqa: E402
+from callboard.demo.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, Config, load_config  # noqa: E402
 from display.board_view import BoardPainter, Frame  # noqa: E402
 from display.fonts import find_fonts  # noqa: E402

@@ -39,9 +39,9 @@ from audio.clips import ClipLibrary  # noqa: E402
 from audio.player import CHIME, WORDS, Player  # noqa: E402
 from audio.tts import Pyttsx3Worker  # noqa: E402
 from bench.common import percentile  # noqa: E402
-from callboard.voice import DEFAULT_VOICES, needed_tokens  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from lobby.contract import CallEvent, parse_call  # noqa: E402
+from screen.voice import DEFAULT_VOICES, needed_tokens  # noqa: E402
 
 
 def call(i: int) -> CallEvent:

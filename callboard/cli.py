@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -90,12 +89,12 @@ def _payload(path: Path | None, parse: Callable[[bytes], T], what: str) -> T | N
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from callboard.render import render_board, render_size
-    from lobby.contract import parse_board, parse_notice
+    from display.render import render_board, render_size
+    from lobby.contract import BoardSnapshot, Notice
 
     config = _config_or_exit(args.config)
-    snapshot = _payload(args.board, parse_board, "BoardSnapshot")
-    notice = _payload(args.notice, parse_notice, "Notice")
+    snapshot = _payload(args.board, BoardSnapshot.parse, "BoardSnapshot")
+    notice = _payload(args.notice, Notice.parse, "Notice")
     render_board(
         config,
         snapshot,
@@ -113,23 +112,16 @@ def cmd_say(args: argparse.Namespace) -> int:
     from audio.announcer import Announcer
     from audio.pcm import duration, peak_dbfs, rms_dbfs, write_wav
     from audio.player import Player
-    from callboard.voice import clip_library
-    from lobby.contract import parse_call
+    from lobby.contract import CallEvent
+    from screen.voice import clip_library
 
     config = _config_or_exit(args.config)
-    call_json = json.dumps(
-        {
-            "v": 1,
-            "id": "say",
-            "ticket": args.ticket,
-            "counter": args.counter,
-            "service": args.service,
-            "kind": "call",
-            "ts": datetime.now().astimezone().isoformat(timespec="seconds"),
-        }
-    )
-    try:
-        call = parse_call(call_json.encode())
+    try:  # what the lobby would hear for this call, through the contract's own checks
+        call = CallEvent.parse(
+            CallEvent(
+                "say", args.ticket, args.counter, args.service, "call", datetime.now().astimezone()
+            ).payload()
+        )
     except ContractError as exc:
         print(f"not a call: {exc.reason}", file=sys.stderr)
         return EXIT_CONFIG
@@ -192,10 +184,11 @@ def cmd_buttons(args: argparse.Namespace) -> int:
 def cmd_queue(args: argparse.Namespace) -> int:
     import signal
 
-    from callboard.engine import QueueEngine
+    from callboard.systemd import Systemd
+    from engine.service import QueueEngine
 
     config = _config_or_exit(args.config)
-    engine = QueueEngine(config, args.db, standalone=True)
+    engine = QueueEngine(config, args.db, __version__, Systemd())
     signal.signal(signal.SIGTERM, lambda *_: engine.stop())
     signal.signal(signal.SIGINT, lambda *_: engine.stop())
     return engine.run()
@@ -208,9 +201,9 @@ def cmd_ticket(args: argparse.Namespace) -> int:
 
     import paho.mqtt.client as mqtt
 
-    from lobby.contract import encode, format_ts, parse_ticket_issued
+    from lobby.contract import TicketIssued, TicketRequest
+    from lobby.topics import Topics
     from mqtt_client.client import new_client
-    from mqtt_client.topics import Topics
 
     config = _config_or_exit(args.config)
     if config.service(args.service) is None:
@@ -222,14 +215,14 @@ def cmd_ticket(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     topics = Topics(config.mqtt.topic_root, config.site)
     request_id = f"k-{config.device}-{uuid.uuid4().hex[:12]}"
-    answers: queue_module.SimpleQueue[dict[str, object]] = queue_module.SimpleQueue()
+    answers: queue_module.SimpleQueue[TicketIssued] = queue_module.SimpleQueue()
 
     def on_message(_c: object, _u: object, message: mqtt.MQTTMessage) -> None:
         try:
-            issued = parse_ticket_issued(bytes(message.payload))
+            issued = TicketIssued.parse(bytes(message.payload))
         except ContractError:
             return
-        if issued["request_id"] == request_id:
+        if issued.request_id == request_id:
             answers.put(issued)
 
     client = new_client(config.mqtt, f"callboard-ticket-{uuid.uuid4().hex[:8]}")
@@ -244,10 +237,8 @@ def cmd_ticket(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     client.loop_start()
     client.subscribe(topics.ticket_issued, qos=1)
-    payload = encode(
-        {"id": request_id, "service": args.service, "ts": format_ts(datetime.now().astimezone())}
-    )
-    client.publish(topics.ticket_request, payload, qos=1)
+    request = TicketRequest(request_id, args.service, datetime.now().astimezone())
+    client.publish(topics.ticket_request, request.payload(), qos=1)
     try:
         issued = answers.get(timeout=args.timeout)
     except queue_module.Empty:
@@ -260,13 +251,13 @@ def cmd_ticket(args: argparse.Namespace) -> int:
     finally:
         client.disconnect()
         client.loop_stop()
-    print(f"{issued['ticket']}  ({args.service}; {issued['waiting_before']} waiting before you)")
+    print(f"{issued.ticket}  ({args.service}; {issued.waiting_before} waiting before you)")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from callboard.queue_store import default_db
-    from callboard.stats import as_csv, as_table, day_stats
+    from engine.stats import as_csv, as_table, day_stats
+    from engine.store import default_db
 
     config = _config_or_exit(args.config)
     db = args.db or default_db(config)
@@ -286,7 +277,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from callboard.daemon import Daemon
+    from callboard.run import Lobby
+    from callboard.systemd import Systemd
 
     path = args.config
     if path is None:
@@ -299,7 +291,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config.device,
         path,
     )
-    return Daemon(config).run()
+    return Lobby(config, Systemd()).run()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

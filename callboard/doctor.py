@@ -115,7 +115,7 @@ def check_audio(config: Config) -> list[Finding]:
     if espeak is None:
         findings.append(Finding(False, "voice", "espeak-ng is missing: sudo apt install espeak-ng"))
         return findings
-    from callboard.voice import DEFAULT_VOICES
+    from screen.voice import DEFAULT_VOICES
 
     for language in config.audio.languages:
         voice = config.audio.voices.get(language, DEFAULT_VOICES.get(language, language))

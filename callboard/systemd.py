@@ -27,15 +27,22 @@ def notify(*fields: str) -> bool:
     return True
 
 
-class Watchdog:
-    """Kicks systemd's watchdog at half its interval, only when told all is healthy."""
+class Systemd:
+    """A ``config.lifecycle.Supervisor``: READY and STOPPING, and the watchdog kicked at half
+    its interval, only when told all is healthy."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self) -> None:
         usec = os.environ.get("WATCHDOG_USEC", "")
         pid = os.environ.get("WATCHDOG_PID", "")
-        active = enabled and usec.isdigit() and (not pid or pid == str(os.getpid()))
+        active = usec.isdigit() and (not pid or pid == str(os.getpid()))
         self.interval = int(usec) / 1e6 / 2 if active else math.inf
         self._next = 0.0
+
+    def ready(self, status: str) -> None:
+        notify("READY=1", f"STATUS={status}")
+
+    def stopping(self) -> None:
+        notify("STOPPING=1")
 
     def next_kick(self) -> float:
         return self._next if self.interval != math.inf else math.inf

@@ -1,16 +1,17 @@
-"""The MQTT contract, version 1: typed messages and a strict validator for each payload.
+"""The MQTT contract, version 1: every message type, each parsing and building itself.
 
-The validator is hand-written rather than a JSON Schema library at run time: it returns
-frozen dataclasses the rest of the program can trust (no ``dict`` travels past here), it
-says in one short line why a payload was refused, and it keeps the Pi's runtime free of
-another dependency. The JSON Schema files in ``docs/schema/`` remain the public, portable
-description for other vendors, and the tests feed one corpus of payloads through both so
-that the two cannot drift apart.
+A message is a frozen dataclass. ``Type.parse(raw)`` validates a payload strictly and
+returns the message (no ``dict`` travels past here), or raises ``ContractError`` with one
+short line saying why; ``message.payload()`` is the bytes to publish. The validator is
+hand-written, not a JSON Schema library at run time: it returns typed values, says why in
+words, and keeps the Pi's runtime free of another dependency. The JSON Schema files in
+``docs/schema/`` stay the portable description for other vendors, and the tests feed one
+corpus of payloads through both so that they cannot drift apart. Topic names are built and
+read in ``lobby.topics``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,28 +19,70 @@ from datetime import datetime
 from typing import Any
 
 from lobby.errors import ContractError
-
-VERSION = 1
-MAX_PAYLOAD_BYTES = 4096
-MAX_BOARD_CALLS = 20
-
-ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,128}")
-COUNTER_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
-SERVICE_RE = COUNTER_RE
-TICKET_RE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")
-TS_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+from lobby.wire import (
+    COUNTER_RE,
+    DEVICE_RE,
+    ID_RE,
+    MAX_PAYLOAD_BYTES,
+    SERVICE_RE,
+    TICKET_RE,
+    VERSION,
+    Fields,
+    check_integer,
+    check_text,
+    encode,
+    format_ts,
+    load_object,
+    parse_ts,
+    without_none,
 )
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-CALL_KINDS = ("call", "recall")
 
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "VERSION",
+    "Ack",
+    "BoardCall",
+    "BoardSnapshot",
+    "CallEvent",
+    "CounterRequest",
+    "CounterState",
+    "DeviceStatus",
+    "EngineLease",
+    "Notice",
+    "NoticePage",
+    "ScopedNotice",
+    "TicketIssued",
+    "TicketRequest",
+    "encode",
+    "format_ts",
+    "parse_ts",
+]
+
+MAX_BOARD_CALLS = 20
+MAX_WAITING = 99999
+MAX_NOTICE_BYTES = 16 * 1024
 MAX_MARQUEE_ITEMS = 10
 MAX_MARQUEE_CHARS = 200
 MAX_PAGES = 12
 MAX_PAGE_TITLE_CHARS = 80
 MAX_PAGE_LINES = 16
 MAX_PAGE_LINE_CHARS = 200
-MAX_WAITING = 99999
+MAX_FAULTS = 16
+MAX_FAULT_CHARS = 200
+
+CALL_KINDS = ("call", "recall")
+COUNTER_ACTIONS = ("next", "recall", "skip", "transfer")
+ACK_EVENTS = ("shown", "spoken")
+DEVICE_STATES = ("online", "offline")
+ROLES = ("display", "engine", "kiosk", "console", "counter")
+LEASE_STATES = ("held", "free", "probe")
+EPOCH_RE = re.compile(r"[a-z0-9]{1,16}")
+INSTANCE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+
+
+def _ts(fields: Fields) -> datetime:
+    return fields.req_timestamp("ts")
 
 
 @dataclass(frozen=True)
@@ -53,6 +96,32 @@ class BoardCall:
     ts: datetime
     kind: str = "call"
 
+    @classmethod
+    def read(cls, fields: Fields) -> BoardCall:
+        kind = fields.text("kind", max_len=16, required=False) or "call"
+        if kind not in CALL_KINDS:
+            raise ContractError(
+                f"field '{fields.name('kind')}' = {kind!r} is not one of {', '.join(CALL_KINDS)}"
+            )
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            ticket=fields.req_text("ticket", TICKET_RE),
+            counter=fields.req_text("counter", COUNTER_RE),
+            service=fields.req_text("service", SERVICE_RE),
+            ts=_ts(fields),
+            kind=kind,
+        )
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "ticket": self.ticket,
+            "counter": self.counter,
+            "service": self.service,
+            "ts": format_ts(self.ts),
+            "kind": self.kind,
+        }
+
 
 @dataclass(frozen=True)
 class CallEvent:
@@ -64,6 +133,44 @@ class CallEvent:
     service: str
     kind: str
     ts: datetime
+    epoch: str | None = None
+    """The engine's store that made it (a new store, a new epoch)."""
+    request_id: str | None = None
+    """Which CounterRequest caused it (callboard's own optional field)."""
+    lang: str | None = None
+    """The language the customer chose at the ticket machine."""
+
+    @classmethod
+    def parse(cls, raw: bytes) -> CallEvent:
+        fields = Fields(load_object(raw))
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            ticket=fields.req_text("ticket", TICKET_RE),
+            counter=fields.req_text("counter", COUNTER_RE),
+            service=fields.req_text("service", SERVICE_RE),
+            kind=fields.choice("kind", CALL_KINDS) or "call",
+            ts=_ts(fields),
+            epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
+            request_id=fields.text("request_id", ID_RE, 128, required=False),
+            lang=fields.text("lang", LANG_RE, 12, required=False),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "id": self.id,
+                    "ticket": self.ticket,
+                    "counter": self.counter,
+                    "service": self.service,
+                    "kind": self.kind,
+                    "ts": format_ts(self.ts),
+                    "epoch": self.epoch,
+                    "request_id": self.request_id,
+                    "lang": self.lang,
+                }
+            )
+        )
 
     def as_board_call(self) -> BoardCall:
         return BoardCall(self.id, self.ticket, self.counter, self.service, self.ts, self.kind)
@@ -77,6 +184,33 @@ class BoardSnapshot:
     ts: datetime
     calls: tuple[BoardCall, ...]
     waiting: Mapping[str, int] = field(default_factory=dict)
+    epoch: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes) -> BoardSnapshot:
+        fields = Fields(load_object(raw))
+        seq = fields.integer("seq", 0, 2**53)
+        ts = _ts(fields)
+        calls = tuple(BoardCall.read(item) for item in fields.objects("calls", MAX_BOARD_CALLS))
+        waiting: dict[str, int] = {}
+        for service, count in fields.mapping("waiting").items():
+            check_text(service, "waiting key", SERVICE_RE, 16)
+            waiting[service] = check_integer(count, f"waiting.{service}", 0, MAX_WAITING)
+        epoch = fields.text("epoch", EPOCH_RE, 16, required=False)
+        return cls(seq=seq, ts=ts, calls=calls, waiting=waiting, epoch=epoch)
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "seq": self.seq,
+                    "ts": format_ts(self.ts),
+                    "calls": [call.fields() for call in self.calls],
+                    "waiting": dict(self.waiting),
+                    "epoch": self.epoch,
+                }
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -85,6 +219,13 @@ class NoticePage:
 
     title: str
     lines: tuple[str, ...]
+
+    @classmethod
+    def read(cls, fields: Fields) -> NoticePage:
+        return cls(
+            title=fields.text("title", max_len=MAX_PAGE_TITLE_CHARS, required=False) or "",
+            lines=fields.texts("lines", MAX_PAGE_LINES, MAX_PAGE_LINE_CHARS),
+        )
 
 
 @dataclass(frozen=True)
@@ -99,262 +240,27 @@ class Notice:
     def is_empty(self) -> bool:
         return not self.marquee and not self.pages
 
+    @classmethod
+    def parse(cls, raw: bytes) -> Notice:
+        """``{p}/notice`` or ``{root}/_all/notice``; ``{"v":1}`` clears."""
+        fields = Fields(load_object(raw))
+        return cls(
+            marquee=fields.texts("marquee", MAX_MARQUEE_ITEMS, MAX_MARQUEE_CHARS),
+            pages=tuple(
+                NoticePage.read(page) for page in fields.objects("pages", MAX_PAGES, False)
+            ),
+            ts=fields.timestamp("ts", required=False),
+        )
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def load_object(raw: bytes) -> dict[str, Any]:
-    """Decode one payload into a JSON object that claims contract version 1."""
-    if len(raw) > MAX_PAYLOAD_BYTES:
-        raise ContractError(f"payload of {len(raw)} bytes is over the {MAX_PAYLOAD_BYTES}-byte cap")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ContractError("payload is not UTF-8 text") from None
-    try:
-        obj = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        raise ContractError("payload is not valid JSON") from None
-    if not isinstance(obj, dict):
-        raise ContractError(f"payload is a JSON {_json_type(obj)}, expected an object")
-    if "v" not in obj:
-        raise ContractError("missing required field 'v'")
-    version = obj["v"]
-    if not _is_integer(version):
-        raise ContractError(f"field 'v' is a {_json_type(version)}, expected the integer {VERSION}")
-    if version > VERSION:
-        raise ContractError(f"version v={int(version)} is newer than this device's v{VERSION}")
-    if version != VERSION:
-        raise ContractError(f"version v={int(version)} is not a contract version")
-    return obj
-
-
-def _is_integer(value: object) -> bool:
-    """JSON has one number type: a number with no fraction is an integer (as in JSON Schema)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, float) and value.is_integer()
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-class Fields:
-    """Typed reads from one JSON object; every failure names the field."""
-
-    def __init__(self, obj: Mapping[str, Any], where: str = "") -> None:
-        self._obj = obj
-        self._where = where
-
-    def _name(self, key: str) -> str:
-        return f"{self._where}{key}"
-
-    def _get(self, key: str, required: bool) -> Any:
-        if key not in self._obj:
-            if required:
-                raise ContractError(f"missing required field '{self._name(key)}'")
-            return None
-        value = self._obj[key]
-        if value is None and required:
-            raise ContractError(f"field '{self._name(key)}' is null, expected a value")
-        return value
-
-    def text(
-        self,
-        key: str,
-        pattern: re.Pattern[str] | None = None,
-        max_len: int = 200,
-        required: bool = True,
-    ) -> str | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        return check_text(value, self._name(key), pattern, max_len)
-
-    def req_text(self, key: str, pattern: re.Pattern[str] | None = None, max_len: int = 200) -> str:
-        value = self.text(key, pattern, max_len, required=True)
-        assert value is not None
-        return value
-
-    def integer(self, key: str, minimum: int, maximum: int) -> int:
-        value = self._get(key, True)
-        return check_integer(value, self._name(key), minimum, maximum)
-
-    def timestamp(self, key: str, required: bool = True) -> datetime | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        return parse_ts(check_text(value, self._name(key), TS_RE, 40), self._name(key))
-
-    def req_timestamp(self, key: str) -> datetime:
-        value = self.timestamp(key, required=True)
-        assert value is not None
-        return value
-
-    def array(self, key: str, max_items: int, required: bool = True) -> list[Any]:
-        value = self._get(key, required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise ContractError(
-                f"field '{self._name(key)}' is a {_json_type(value)}, expected an array"
-            )
-        if len(value) > max_items:
-            raise ContractError(
-                f"field '{self._name(key)}' has {len(value)} items, at most {max_items}"
-            )
-        return value
-
-    def mapping(self, key: str) -> Mapping[str, Any]:
-        value = self._get(key, True)
-        if not isinstance(value, dict):
-            raise ContractError(
-                f"field '{self._name(key)}' is a {_json_type(value)}, expected an object"
-            )
-        return value
-
-
-def check_text(value: object, name: str, pattern: re.Pattern[str] | None, max_len: int) -> str:
-    if not isinstance(value, str):
-        raise ContractError(f"field '{name}' is a {_json_type(value)}, expected a string")
-    if len(value) > max_len:
-        raise ContractError(f"field '{name}' has {len(value)} characters, at most {max_len}")
-    if pattern is not None and not pattern.fullmatch(value):
-        raise ContractError(f"field '{name}' = {value[:40]!r} does not match {pattern.pattern}")
-    if pattern is None and _CONTROL_RE.search(value):
-        raise ContractError(f"field '{name}' holds a control character")
-    return value
-
-
-def check_integer(value: object, name: str, minimum: int, maximum: int) -> int:
-    if not _is_integer(value):
-        raise ContractError(f"field '{name}' is a {_json_type(value)}, expected an integer")
-    number = int(value)  # type: ignore[call-overload]
-    if not minimum <= number <= maximum:
-        raise ContractError(f"field '{name}' = {number} is outside {minimum}..{maximum}")
-    return number
-
-
-def parse_ts(text: str, name: str = "ts") -> datetime:
-    """An RFC 3339 time with offset, as an aware datetime."""
-    normal = text.upper().replace("Z", "+00:00")
-    head, dot, tail = normal.partition(".")
-    if dot:  # Python 3.11 takes at most 6 fractional digits
-        digits = re.match(r"[0-9]+", tail)
-        assert digits is not None
-        normal = f"{head}.{digits.group()[:6].ljust(6, '0')}{tail[digits.end() :]}"
-    try:
-        return datetime.fromisoformat(normal)
-    except ValueError:
-        raise ContractError(f"field '{name}' = {text!r} is not a real date and time") from None
-
-
-def format_ts(moment: datetime, millis: bool = True) -> str:
-    """RFC 3339 with offset; milliseconds where the time was measured."""
-    return moment.isoformat(timespec="milliseconds" if millis else "seconds")
-
-
-def _kind(fields: Fields) -> str:
-    kind = fields.req_text("kind", max_len=16)
-    if kind not in CALL_KINDS:
-        raise ContractError(f"field 'kind' = {kind!r} is not one of {', '.join(CALL_KINDS)}")
-    return kind
-
-
-def parse_call(raw: bytes) -> CallEvent:
-    """Validate a ``{p}/call`` payload."""
-    fields = Fields(load_object(raw))
-    return CallEvent(
-        id=fields.req_text("id", ID_RE, 128),
-        ticket=fields.req_text("ticket", TICKET_RE),
-        counter=fields.req_text("counter", COUNTER_RE),
-        service=fields.req_text("service", SERVICE_RE),
-        kind=_kind(fields),
-        ts=fields.req_timestamp("ts"),
-    )
-
-
-def _board_call(item: object, index: int) -> BoardCall:
-    where = f"calls[{index}]."
-    if not isinstance(item, dict):
-        raise ContractError(f"field 'calls[{index}]' is a {_json_type(item)}, expected an object")
-    fields = Fields(item, where)
-    kind = fields.text("kind", max_len=16, required=False) or "call"
-    if kind not in CALL_KINDS:
-        raise ContractError(f"field '{where}kind' = {kind!r} is not one of {', '.join(CALL_KINDS)}")
-    return BoardCall(
-        id=fields.req_text("id", ID_RE, 128),
-        ticket=fields.req_text("ticket", TICKET_RE),
-        counter=fields.req_text("counter", COUNTER_RE),
-        service=fields.req_text("service", SERVICE_RE),
-        ts=fields.req_timestamp("ts"),
-        kind=kind,
-    )
-
-
-def parse_board(raw: bytes) -> BoardSnapshot:
-    """Validate a ``{p}/board`` payload (calls newest first)."""
-    fields = Fields(load_object(raw))
-    seq = fields.integer("seq", 0, 2**53)
-    ts = fields.req_timestamp("ts")
-    calls = tuple(
-        _board_call(item, i) for i, item in enumerate(fields.array("calls", MAX_BOARD_CALLS))
-    )
-    waiting: dict[str, int] = {}
-    for service, count in fields.mapping("waiting").items():
-        check_text(service, "waiting key", SERVICE_RE, 16)
-        waiting[service] = check_integer(count, f"waiting.{service}", 0, MAX_WAITING)
-    return BoardSnapshot(seq=seq, ts=ts, calls=calls, waiting=waiting)
-
-
-def _page(item: object, index: int) -> NoticePage:
-    where = f"pages[{index}]."
-    if not isinstance(item, dict):
-        raise ContractError(f"field 'pages[{index}]' is a {_json_type(item)}, expected an object")
-    fields = Fields(item, where)
-    title = fields.text("title", max_len=MAX_PAGE_TITLE_CHARS, required=False) or ""
-    lines = tuple(
-        check_text(line, f"{where}lines[{i}]", None, MAX_PAGE_LINE_CHARS)
-        for i, line in enumerate(fields.array("lines", MAX_PAGE_LINES, required=False))
-    )
-    return NoticePage(title=title, lines=lines)
-
-
-def parse_notice(raw: bytes) -> Notice:
-    """Validate a Notice (``{p}/notice`` or ``{root}/_all/notice``); ``{"v":1}`` clears."""
-    fields = Fields(load_object(raw))
-    marquee = tuple(
-        check_text(line, f"marquee[{i}]", None, MAX_MARQUEE_CHARS)
-        for i, line in enumerate(fields.array("marquee", MAX_MARQUEE_ITEMS, required=False))
-    )
-    pages = tuple(
-        _page(item, i) for i, item in enumerate(fields.array("pages", MAX_PAGES, required=False))
-    )
-    return Notice(marquee=marquee, pages=pages, ts=fields.timestamp("ts", required=False))
-
-
-def encode(payload: Mapping[str, Any]) -> bytes:
-    """Serialise an outbound payload: compact UTF-8 JSON with ``v`` first."""
-    return json.dumps({"v": VERSION, **payload}, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def ack_payload(call_id: str, event: str, moment: datetime) -> bytes:
-    """Ack: proof that a call reached the screen (``shown``) or the speaker (``spoken``)."""
-    return encode({"call_id": call_id, "event": event, "ts": format_ts(moment)})
+    def payload(self) -> bytes:
+        body: dict[str, Any] = {}
+        if self.marquee:
+            body["marquee"] = list(self.marquee)
+        if self.pages:
+            body["pages"] = [{"title": p.title, "lines": list(p.lines)} for p in self.pages]
+        if self.ts is not None:
+            body["ts"] = format_ts(self.ts)
+        return encode(body)
 
 
 @dataclass(frozen=True)
@@ -365,7 +271,42 @@ class ScopedNotice:
     notice: Notice
 
 
-COUNTER_ACTIONS = ("next", "recall", "skip", "transfer")
+@dataclass(frozen=True)
+class CounterRequest:
+    """A counter asks for the next customer, a recall, a skip or a transfer."""
+
+    id: str
+    counter: str
+    """From the topic, not the payload."""
+    action: str
+    ts: datetime
+    to_service: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes, counter: str) -> CounterRequest:
+        """``{p}/counter/{counter}/request``: the counter is the topic's."""
+        fields = Fields(load_object(raw))
+        action = fields.choice("action", COUNTER_ACTIONS)
+        assert action is not None
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            counter=check_text(counter, "counter (topic)", COUNTER_RE, 16),
+            action=action,
+            ts=_ts(fields),
+            to_service=fields.text("to_service", SERVICE_RE, 16, required=action == "transfer"),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "id": self.id,
+                    "action": self.action,
+                    "ts": format_ts(self.ts),
+                    "to_service": self.to_service,
+                }
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -377,39 +318,33 @@ class CounterState:
     waiting: int
     ts: datetime
 
+    @classmethod
+    def parse(cls, raw: bytes, counter: str | None = None) -> CounterState:
+        """``{p}/counter/{counter}/state``; with ``counter``, it must be the topic's."""
+        obj = load_object(raw)
+        fields = Fields(obj)
+        ticket = obj.get("ticket")
+        state = cls(
+            counter=fields.req_text("counter", COUNTER_RE),
+            ticket=None if ticket is None else check_text(ticket, "ticket", TICKET_RE, 6),
+            waiting=fields.integer("waiting", 0, MAX_WAITING) if "waiting" in obj else 0,
+            ts=_ts(fields),
+        )
+        if counter is not None and state.counter != counter:
+            raise ContractError(
+                f"field 'counter' = {state.counter!r} is not the topic's {counter!r}"
+            )
+        return state
 
-def parse_counter_state(raw: bytes) -> CounterState:
-    """Validate a ``{p}/counter/{counter}/state`` payload (``ticket`` null when idle)."""
-    obj = load_object(raw)
-    fields = Fields(obj)
-    ticket = obj.get("ticket")
-    return CounterState(
-        counter=fields.req_text("counter", COUNTER_RE),
-        ticket=None if ticket is None else check_text(ticket, "ticket", TICKET_RE, 6),
-        waiting=fields.integer("waiting", 0, MAX_WAITING) if "waiting" in obj else 0,
-        ts=fields.req_timestamp("ts"),
-    )
-
-
-def counter_request_payload(
-    request_id: str, action: str, moment: datetime, to_service: str | None = None
-) -> bytes:
-    """CounterRequest: a counter asks the queue engine for the next customer (or more)."""
-    body: dict[str, Any] = {"id": request_id, "action": action, "ts": format_ts(moment)}
-    if to_service is not None:
-        body["to_service"] = to_service
-    return encode(body)
-
-
-@dataclass(frozen=True)
-class CounterRequest:
-    """A counter asks for the next customer, a recall, a skip or a transfer."""
-
-    id: str
-    counter: str
-    action: str
-    ts: datetime
-    to_service: str | None = None
+    def payload(self) -> bytes:
+        return encode(
+            {
+                "counter": self.counter,
+                "ticket": self.ticket,
+                "waiting": self.waiting,
+                "ts": format_ts(self.ts),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -419,45 +354,225 @@ class TicketRequest:
     id: str
     service: str
     ts: datetime
+    lang: str | None = None
 
-
-def parse_counter_request(raw: bytes, counter: str) -> CounterRequest:
-    """Validate a ``{p}/counter/{counter}/request`` payload (the counter is the topic's)."""
-    obj = load_object(raw)
-    fields = Fields(obj)
-    action = fields.req_text("action", max_len=16)
-    if action not in COUNTER_ACTIONS:
-        raise ContractError(
-            f"field 'action' = {action!r} is not one of {', '.join(COUNTER_ACTIONS)}"
+    @classmethod
+    def parse(cls, raw: bytes) -> TicketRequest:
+        fields = Fields(load_object(raw))
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            service=fields.req_text("service", SERVICE_RE),
+            ts=_ts(fields),
+            lang=fields.text("lang", LANG_RE, 12, required=False),
         )
-    to_service = fields.text("to_service", SERVICE_RE, 16, required=action == "transfer")
-    return CounterRequest(
-        id=fields.req_text("id", ID_RE, 128),
-        counter=check_text(counter, "counter (topic)", COUNTER_RE, 16),
-        action=action,
-        ts=fields.req_timestamp("ts"),
-        to_service=to_service,
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "id": self.id,
+                    "service": self.service,
+                    "ts": format_ts(self.ts),
+                    "lang": self.lang,
+                }
+            )
+        )
+
+
+@dataclass(frozen=True)
+class TicketIssued:
+    """The engine's answer to a TicketRequest: the customer's number."""
+
+    id: str
+    request_id: str
+    ticket: str
+    service: str
+    waiting_before: int
+    ts: datetime
+    lang: str | None = None
+    est_wait_s: int | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes) -> TicketIssued:
+        fields = Fields(load_object(raw))
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            request_id=fields.req_text("request_id", ID_RE, 128),
+            ticket=fields.req_text("ticket", TICKET_RE),
+            service=fields.req_text("service", SERVICE_RE),
+            waiting_before=fields.integer("waiting_before", 0, MAX_WAITING),
+            ts=_ts(fields),
+            lang=fields.text("lang", LANG_RE, 12, required=False),
+            est_wait_s=fields.opt_integer("est_wait_s", 0, 10**6),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "id": self.id,
+                    "request_id": self.request_id,
+                    "ticket": self.ticket,
+                    "service": self.service,
+                    "waiting_before": self.waiting_before,
+                    "ts": format_ts(self.ts),
+                    "lang": self.lang,
+                    "est_wait_s": self.est_wait_s,
+                }
+            )
+        )
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    """A callboard process says how it is (retained); its last will says ``offline``."""
+
+    device: str
+    state: str
+    version: str
+    ts: datetime
+    uptime_s: int
+    rejected: int
+    role: str | None = None
+    instance: str | None = None
+    faults: tuple[str, ...] = ()
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    """Any further fields (frame time, queue depth, audio state): sent and read as they are."""
+
+    KNOWN = (
+        "device",
+        "state",
+        "version",
+        "ts",
+        "uptime_s",
+        "rejected",
+        "role",
+        "instance",
+        "faults",
     )
 
+    @classmethod
+    def parse(cls, raw: bytes) -> DeviceStatus:
+        obj = load_object(raw)
+        fields = Fields(obj)
+        role = fields.text("role", max_len=16, required=False)
+        return cls(
+            device=fields.req_text("device", DEVICE_RE, 32),
+            state=fields.choice("state", DEVICE_STATES) or "offline",
+            version=fields.req_text("version", max_len=40),
+            ts=_ts(fields),
+            uptime_s=fields.integer("uptime_s", 0, 2**53),
+            rejected=fields.integer("rejected", 0, 2**53),
+            role=role,
+            instance=fields.text("instance", INSTANCE_RE, 32, required=False),
+            faults=fields.texts("faults", MAX_FAULTS, MAX_FAULT_CHARS),
+            figures={k: v for k, v in obj.items() if k not in cls.KNOWN and k != "v"},
+        )
 
-def parse_ticket_request(raw: bytes) -> TicketRequest:
-    """Validate a ``{p}/ticket/request`` payload."""
-    fields = Fields(load_object(raw))
-    return TicketRequest(
-        id=fields.req_text("id", ID_RE, 128),
-        service=fields.req_text("service", SERVICE_RE),
-        ts=fields.req_timestamp("ts"),
-    )
+    def payload(self) -> bytes:
+        body: dict[str, Any] = {
+            "device": self.device,
+            "state": self.state,
+            "version": self.version,
+            "ts": format_ts(self.ts),
+            "uptime_s": self.uptime_s,
+            "rejected": self.rejected,
+        }
+        if self.role is not None:
+            body["role"] = self.role
+        if self.instance is not None:
+            body["instance"] = self.instance
+        if self.state == "online" or self.faults:
+            body["faults"] = list(self.faults[:MAX_FAULTS])
+        body.update({k: v for k, v in self.figures.items() if k not in body})
+        return encode(body)
 
 
-def parse_ticket_issued(raw: bytes) -> dict[str, Any]:
-    """Validate a TicketIssued (for the command-line ticket machine)."""
-    obj = load_object(raw)
-    fields = Fields(obj)
-    return {
-        "id": fields.req_text("id", ID_RE, 128),
-        "request_id": fields.req_text("request_id", ID_RE, 128),
-        "ticket": fields.req_text("ticket", TICKET_RE),
-        "service": fields.req_text("service", SERVICE_RE),
-        "waiting_before": fields.integer("waiting_before", 0, MAX_WAITING),
-    }
+@dataclass(frozen=True)
+class Ack:
+    """Proof that a call reached the screen (``shown``) or the speaker (``spoken``)."""
+
+    call_id: str
+    event: str
+    ts: datetime
+    instance: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Ack:
+        fields = Fields(load_object(raw))
+        return cls(
+            call_id=fields.req_text("call_id", ID_RE, 128),
+            event=fields.choice("event", ACK_EVENTS) or "shown",
+            ts=_ts(fields),
+            instance=fields.text("instance", INSTANCE_RE, 32, required=False),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "call_id": self.call_id,
+                    "event": self.event,
+                    "ts": format_ts(self.ts),
+                    "instance": self.instance,
+                }
+            )
+        )
+
+
+@dataclass(frozen=True)
+class EngineLease:
+    """Which queue engine serves a site: ``{p}/engine/lease`` (retained; see engine/lease.py).
+
+    ``held`` by the serving engine (and re-said whenever anyone asks), ``free`` when it
+    stops (its last will), ``probe`` from an engine asking (never retained).
+    """
+
+    state: str
+    instance: str
+    device: str
+    ts: datetime
+    epoch: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes) -> EngineLease:
+        fields = Fields(load_object(raw))
+        return cls(
+            state=fields.choice("state", LEASE_STATES) or "free",
+            instance=fields.req_text("instance", INSTANCE_RE, 32),
+            device=fields.req_text("device", DEVICE_RE, 32),
+            ts=_ts(fields),
+            epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "state": self.state,
+                    "instance": self.instance,
+                    "device": self.device,
+                    "ts": format_ts(self.ts),
+                    "epoch": self.epoch,
+                }
+            )
+        )
+
+
+# The parsers as plain functions, for callers (tests, tools) that like them that way.
+parse_call = CallEvent.parse
+parse_board = BoardSnapshot.parse
+parse_notice = Notice.parse
+parse_counter_request = CounterRequest.parse
+parse_counter_state = CounterState.parse
+parse_ticket_request = TicketRequest.parse
+parse_ticket_issued = TicketIssued.parse
+parse_status = DeviceStatus.parse
+
+
+def ack_payload(call_id: str, event: str, moment: datetime) -> bytes:
+    """Ack: proof that a call reached the screen (``shown``) or the speaker (``spoken``)."""
+    return Ack(call_id, event, moment).payload()
+
+
+assert VERSION == 1

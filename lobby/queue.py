@@ -8,8 +8,11 @@ messages in one transaction and sends them after it commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from lobby.contract import COUNTER_ACTIONS, CounterRequest, TicketRequest
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
 
@@ -104,6 +107,15 @@ class QueueModel:
 
     # Changing
 
+    def apply(self, request: TicketRequest | CounterRequest, now: datetime) -> Effects:
+        """One request from the wire, decided: what changed and what to tell."""
+        if isinstance(request, TicketRequest):
+            return self.issue(request.service, now)
+        rule = COUNTER_RULES.get(request.action)
+        if rule is None:
+            return Effects(note=f"the action {request.action!r} is not one this engine knows")
+        return rule(self, request, now)
+
     def new_day(self, day: str) -> None:
         """Numbering restarts; yesterday's tickets stay in the record, not in the queues."""
         self.day = day
@@ -197,3 +209,22 @@ class QueueModel:
             effects.note = "no current ticket to transfer"
         self._call_next(counter, now, effects)
         return effects
+
+
+CounterRule = Callable[[QueueModel, CounterRequest, datetime], Effects]
+COUNTER_RULES: dict[str, CounterRule] = {
+    "next": lambda model, request, now: model.next(request.counter, now),
+    "recall": lambda model, request, now: model.recall(request.counter),
+    "skip": lambda model, request, now: model.skip(request.counter, now),
+    "transfer": lambda model, request, now: model.transfer(
+        request.counter, request.to_service or "", now
+    ),
+}
+"""What each counter action does; the contract's list of actions and this table agree."""
+
+assert set(COUNTER_RULES) == set(COUNTER_ACTIONS)
+
+
+def request_kind(request: TicketRequest | CounterRequest) -> str:
+    """How the engine's record names a request: ``ticket`` or the counter's action."""
+    return "ticket" if isinstance(request, TicketRequest) else request.action

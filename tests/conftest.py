@@ -26,7 +26,7 @@ import pygame
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from callboard.broker import PrivateBroker
+from callboard.demo.broker import PrivateBroker
 from config import EXAMPLE, Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,10 +18,10 @@ from audio.chime import WORDS_AFTER_S
 from audio.clips import ClipLibrary
 from audio.player import CHIME, WORDS
 from audio.tts import EspeakNg
-from callboard.voice import needed_tokens
 from config import EXAMPLE, load_config
 from config.settings import QuietHours
 from lobby.contract import CallEvent, parse_call
+from screen.voice import needed_tokens
 
 
 class RecordingSpeaker:

@@ -14,12 +14,12 @@ from gpiozero.pins.mock import MockFactory
 
 from buttons.panel import ButtonPanel, CounterLights
 from buttons.press import Press
-from callboard.broker import PrivateBroker
-from callboard.desk import CounterDesk, key_press
+from callboard.demo.broker import PrivateBroker
 from config import load_config
 from config.settings import Config
 from lobby.contract import parse_ts
-from mqtt_client import LinkState, MqttLink, Topics
+from mqtt_client import MqttLink, Topics
+from screen.desk import CounterDesk, key_press
 from tests.conftest import Peer, config_text, wait_until
 
 PINS = {"2": "button = 17\nled = 22", "3": "button = 5\nrecall_button = 6\nled = 13"}
@@ -130,15 +130,24 @@ def test_number_keys_stand_in_for_the_counters_buttons(tmp_path, site, broker) -
     assert key_press(config, pygame.K_a, 0, at) is None
 
 
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
 class Desk:
     """The daemon's counter path without the screen: panel -> inbox -> desk -> link."""
 
     def __init__(self, config: Config, factory: MockFactory) -> None:
         self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.link = MqttLink(config, self.inbox.put, "9.9.9")
-        self.desk = CounterDesk(config, self.inbox.put, self.link.publish_request, factory)
+        self.desk = CounterDesk(
+            config, self.inbox.put, self.link.publish_request, local_now, pin_factory=factory
+        )
         self.desk.open()
-        self.connected = False
+
+    @property
+    def connected(self) -> bool:
+        return self.link.connected
 
     def pump(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
@@ -147,14 +156,7 @@ class Desk:
                 item = self.inbox.get(timeout=0.02)
             except queue.Empty:
                 continue
-            now, wall = time.monotonic(), datetime.now().astimezone()
-            if isinstance(item, LinkState):
-                self.connected = item.connected
-                self.desk.flush(item.connected, wall)
-            elif isinstance(item, Press):
-                self.desk.press(item, now, self.connected, wall)
-            elif hasattr(item, "counter") and hasattr(item, "waiting"):
-                self.desk.counter_state(item)  # type: ignore[arg-type]
+            self.desk.handle(item, time.monotonic())  # as the screen's router does
 
     def close(self) -> None:
         self.desk.close()

@@ -8,11 +8,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from callboard.render import render_board
 from config import EXAMPLE, load_config
 from config.theme import BUILT_IN as THEMES
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
+from display.render import render_board
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import parse_board, parse_call

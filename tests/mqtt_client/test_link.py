@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from callboard.broker import PrivateBroker
+from callboard.demo.broker import PrivateBroker
 from config import Config
 from lobby.contract import BoardSnapshot, CallEvent, ScopedNotice, parse_ts
 from mqtt_client import LinkState, MqttLink, Rejected, Topics
@@ -55,7 +55,8 @@ def inbox() -> Inbox:
 
 @pytest.fixture
 def link(lobby_config: Config, inbox: Inbox) -> Iterator[MqttLink]:
-    running = MqttLink(lobby_config, inbox.put, "9.9.9", lambda: {"frame_ms": 1.5})
+    running = MqttLink(lobby_config, inbox.put, "9.9.9")
+    running.set_status({"frame_ms": 1.5})
     running.start()
     assert running.wait_connected(10)
     inbox.take(LinkState)

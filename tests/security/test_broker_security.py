@@ -13,7 +13,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from callboard.broker import PrivateBroker
+from callboard.demo.broker import PrivateBroker
 from config import EXAMPLE, load_config
 from mqtt_client import LinkState, MqttLink
 from tests import payloads

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from callboard.engine import EXIT_OTHER_ENGINE, QueueEngine
 from config import load_config
 from config.settings import Config
+from engine.service import EXIT_OTHER_ENGINE, QueueEngine
 from mqtt_client import Topics
 from tests.conftest import Peer, Received, config_text, run_cli
 from tests.payloads import dumps

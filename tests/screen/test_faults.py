@@ -15,7 +15,7 @@ import pygame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callboard.broker import PrivateBroker
+from callboard.demo.broker import PrivateBroker
 from config import EXAMPLE, load_config
 from display.board_view import BoardPainter, Frame
 from display.fonts import find_fonts
@@ -233,8 +233,8 @@ def test_a_killed_daemon_comes_back_with_its_board_and_its_engine_lost_nothing(
 ) -> None:
     import signal as signals
 
-    from tests.callboard.test_daemon import expected_rects, screenshot
     from tests.conftest import DaemonProcess
+    from tests.screen.test_daemon import expected_rects, screenshot
 
     t = Topics("callboard", site)
     peer.subscribe(t.ticket_issued)

@@ -1,4 +1,5 @@
-"""The queue engine's memory: SQLite in WAL mode, one transaction per request.
+"""The queue engine's memory: SQLite in WAL mode, one transaction per request. Every line of
+SQL in callboard is in this module.
 
 A request, the id that marks it applied, every row it changed and every message it must
 send go into the database together; the messages are sent only after the commit, and are
@@ -16,11 +17,20 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from config.settings import Config
-from lobby.contract import CounterRequest, TicketRequest, encode, format_ts
-from lobby.queue import Effects, QueueModel, Ticket
+from lobby.contract import (
+    BoardCall,
+    BoardSnapshot,
+    CallEvent,
+    CounterRequest,
+    CounterState,
+    TicketIssued,
+    TicketRequest,
+    format_ts,
+)
+from lobby.queue import Effects, QueueModel, Ticket, request_kind
+from lobby.topics import Topics
 
 _LOG = logging.getLogger(__name__)
 BOARD_CALLS = 20
@@ -57,6 +67,18 @@ class Outgoing:
     retain: bool
 
 
+@dataclass(frozen=True)
+class TicketRecord:
+    """One ticket of a day as the figures read it."""
+
+    first_service: str
+    counter: str | None
+    status: str
+    issued_at: datetime
+    first_called_at: datetime | None
+    transfers: int
+
+
 def default_db(config: Config) -> Path:
     if config.queue.db is not None:
         return config.queue.db
@@ -72,12 +94,29 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def day_tickets(db: Path, day: str) -> list[TicketRecord]:
+    """Every ticket of a day, read-only (the figures; the engine may be running)."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT first_service, counter, status, issued_at, first_called_at, transfers "
+            "FROM tickets WHERE day = ?",
+            (day,),
+        ).fetchall()
+    finally:
+        connection.close()
+    return [
+        TicketRecord(r[0], r[1], r[2], datetime.fromisoformat(r[3]), _dt(r[4]), int(r[5]))
+        for r in rows
+    ]
+
+
 class QueueStore:
     """The queue model, kept in SQLite; every change in one transaction with its messages."""
 
-    def __init__(self, path: Path, config: Config, prefix: str) -> None:
+    def __init__(self, path: Path, config: Config) -> None:
         self._config = config
-        self._prefix = prefix  # "{root}/{site}"
+        self._topics = Topics(config.mqtt.topic_root, config.site)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -138,24 +177,20 @@ class QueueStore:
         ).fetchone()
         return None if row is None else str(row[0] or "")
 
-    def issue(self, request: TicketRequest, now: datetime) -> tuple[list[Outgoing], str]:
-        """A ticket for a request; a retried request gets its first answer back, resent."""
+    def apply(
+        self, request: TicketRequest | CounterRequest, now: datetime
+    ) -> tuple[list[Outgoing], str]:
+        """A request, applied once; a retried TicketRequest gets its first answer again."""
         previous = self.applied(request.id)
         if previous is not None:
-            return self._resend(previous), "repeat"
-        return self._apply(request.id, "ticket", now, lambda m: m.issue(request.service, now))
-
-    def counter(self, request: CounterRequest, now: datetime) -> tuple[list[Outgoing], str]:
-        """A counter's request, applied once."""
-        if self.applied(request.id) is not None:
-            return [], "repeat"
-        actions = {
-            "next": lambda m: m.next(request.counter, now),
-            "recall": lambda m: m.recall(request.counter),
-            "skip": lambda m: m.skip(request.counter, now),
-            "transfer": lambda m: m.transfer(request.counter, request.to_service or "", now),
-        }
-        return self._apply(request.id, request.action, now, actions[request.action])
+            retried = isinstance(request, TicketRequest)
+            return (self._resend(previous) if retried else []), "repeat"
+        day = self.day_of(now)
+        if day != self.model.day:
+            _LOG.info("day %s begins: every service's numbers start from 1", day)
+            self.model.new_day(day)
+        effects = self.model.apply(request, now)
+        return self._commit(request, request_kind(request), effects, day, now), effects.note
 
     def _resend(self, result: str) -> list[Outgoing]:
         row = (
@@ -167,24 +202,24 @@ class QueueStore:
         )
         return [Outgoing(row[0], row[1], bytes(row[2]), bool(row[3]))] if row else []
 
-    def _apply(
-        self, request_id: str, kind: str, now: datetime, change: Any
-    ) -> tuple[list[Outgoing], str]:
-        day = self.day_of(now)
-        if day != self.model.day:
-            _LOG.info("day %s begins: every service's numbers start from 1", day)
-            self.model.new_day(day)
-        effects: Effects = change(self.model)
+    def _commit(
+        self,
+        request: TicketRequest | CounterRequest,
+        kind: str,
+        effects: Effects,
+        day: str,
+        now: datetime,
+    ) -> list[Outgoing]:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            messages = self._messages(effects, now, request_id)
+            messages = self._messages(effects, now, request.id)
             self._write(effects, day)
             outgoing = [self._queue(topic, payload, retain) for topic, payload, retain in messages]
             result = str(outgoing[0].seq) if effects.issued and outgoing else ""
             db.execute(
                 "INSERT INTO applied VALUES (?, ?, ?, ?, ?)",
-                (request_id, kind, day, result, format_ts(now)),
+                (request.id, kind, day, result, format_ts(now)),
             )
             db.execute("COMMIT")
         except BaseException:
@@ -192,7 +227,7 @@ class QueueStore:
                 db.execute("ROLLBACK")
             self.model = self._load()  # forget the change that was not stored
             raise
-        return outgoing, effects.note
+        return outgoing
 
     def _write(self, effects: Effects, day: str) -> None:
         model, db = self.model, self._db
@@ -235,7 +270,7 @@ class QueueStore:
         )
         return Outgoing(int(cursor.lastrowid or 0), topic, payload, retain)
 
-    def _counter_seq(self, key: str) -> int:
+    def _next(self, key: str) -> int:
         value = int(self._meta(key, "0")) + 1
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, str(value)))
         return value
@@ -243,85 +278,73 @@ class QueueStore:
     def _messages(
         self, effects: Effects, now: datetime, request_id: str
     ) -> list[tuple[str, bytes, bool]]:
-        """The CallEvent, TicketIssued, CounterStates and BoardSnapshot of one change."""
-        p, model, ts = self._prefix, self.model, format_ts(now)
+        """The TicketIssued, CallEvent, CounterStates and BoardSnapshot of one change."""
+        t = self._topics
         out: list[tuple[str, bytes, bool]] = []
         if effects.issued is not None:
             issued = effects.issued
-            out.append(
-                (
-                    f"{p}/ticket/issued",
-                    encode(
-                        {
-                            "id": f"t-{self._counter_seq('issued_seq'):06d}",
-                            "request_id": request_id,
-                            "ticket": issued.ticket,
-                            "service": issued.service,
-                            "waiting_before": issued.waiting_before,
-                            "ts": ts,
-                        }
-                    ),
-                    False,
-                )
+            answer = TicketIssued(
+                id=f"t-{self._next('issued_seq'):06d}",
+                request_id=request_id,
+                ticket=issued.ticket,
+                service=issued.service,
+                waiting_before=issued.waiting_before,
+                ts=now,
             )
+            out.append((t.ticket_issued, answer.payload(), False))
         if effects.called is not None:
             called = effects.called
-            seq = self._counter_seq("call_seq")
-            call = {
-                "id": f"c-{seq:06d}",
-                "ticket": called.ticket,
-                "counter": called.counter,
-                "service": called.service,
-                "kind": called.kind,
-                "ts": ts,
-            }
-            call["request_id"] = request_id  # an optional field of ours: which press did it
+            seq = self._next("call_seq")
+            call = CallEvent(
+                id=f"c-{seq:06d}",
+                ticket=called.ticket,
+                counter=called.counter,
+                service=called.service,
+                kind=called.kind,
+                ts=now,
+                request_id=request_id,
+            )
             self._db.execute(
                 "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     seq,
-                    call["id"],
-                    model.day,
-                    called.ticket,
-                    called.counter,
-                    called.service,
-                    called.kind,
-                    ts,
+                    call.id,
+                    self.model.day,
+                    call.ticket,
+                    call.counter,
+                    call.service,
+                    call.kind,
+                    format_ts(now),
                     request_id,
                 ),
             )
-            out.append((f"{p}/call", encode(call), False))
+            out.append((t.call, call.payload(), False))
         for counter in sorted(effects.counters):
-            out.append((f"{p}/counter/{counter}/state", self.counter_state(counter, ts), True))
+            out.append((t.counter_state(counter), self.counter_state(counter, now).payload(), True))
         if effects.changed or effects.called is not None:
-            out.append((f"{p}/board", self.board(ts, self._counter_seq("board_seq")), True))
+            out.append((t.board, self.board(now, self._next("board_seq")).payload(), True))
         return out
 
-    def counter_state(self, counter: str, ts: str) -> bytes:
-        return encode(
-            {
-                "counter": counter,
-                "ticket": self.model.serving.get(counter),
-                "waiting": self.model.waiting_for(counter),
-                "ts": ts,
-            }
+    def counter_state(self, counter: str, now: datetime) -> CounterState:
+        return CounterState(
+            counter=counter,
+            ticket=self.model.serving.get(counter),
+            waiting=self.model.waiting_for(counter),
+            ts=now,
         )
 
-    def board(self, ts: str, seq: int | None = None) -> bytes:
+    def board(self, now: datetime, seq: int | None = None) -> BoardSnapshot:
         """The BoardSnapshot: the day's last calls, newest first, and the waiting counts."""
         rows = self._db.execute(
             "SELECT id, ticket, counter, service, ts, kind FROM calls WHERE day = ? "
             "ORDER BY seq DESC LIMIT ?",
             (self.model.day, BOARD_CALLS),
         ).fetchall()
-        calls = [
-            {"id": r[0], "ticket": r[1], "counter": r[2], "service": r[3], "ts": r[4], "kind": r[5]}
-            for r in rows
-        ]
-        seq = int(self._meta("board_seq", "0")) if seq is None else seq
-        return encode(
-            {"seq": seq, "ts": ts, "calls": calls, "waiting": self.model.waiting_counts()}
+        calls = tuple(
+            BoardCall(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5]) for r in rows
         )
+        seq = int(self._meta("board_seq", "0")) if seq is None else seq
+        return BoardSnapshot(seq=seq, ts=now, calls=calls, waiting=self.model.waiting_counts())
 
     # Sending
 
@@ -337,12 +360,12 @@ class QueueStore:
 
     def retained_now(self, now: datetime) -> list[tuple[str, bytes]]:
         """The retained state to republish at start: the board and every counter's state."""
-        ts = format_ts(now)
+        t = self._topics
         out = [
-            (f"{self._prefix}/counter/{c}/state", self.counter_state(c, ts))
+            (t.counter_state(c), self.counter_state(c, now).payload())
             for c in sorted(self.model.counters)
         ]
-        out.append((f"{self._prefix}/board", self.board(ts)))
+        out.append((t.board, self.board(now).payload()))
         return out
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pygame
 
-from callboard.broker import free_port
+from callboard.demo.broker import free_port
 from config import EXAMPLE, load_config
 from config.theme import BUILT_IN as THEMES
 from display.board_view import BoardPainter, Frame

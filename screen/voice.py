@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from audio.announcer import Announcer
-from audio.clips import ClipLibrary, default_cache_dir
+from audio.clips import ClipLibrary, ClipsReady, default_cache_dir
 from audio.player import Player
 from audio.tts import open_engines
 from config.settings import Config
-from lobby.contract import CallEvent
 from lobby.speech import DEFAULT_TEMPLATES, all_tokens
+from screen.messages import Called, StatusChanged
+from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
 RETRY_S = 60.0
@@ -55,18 +56,26 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
     }
 
 
-class Voice:
-    """Speaks calls for the daemon; every method is for the main thread."""
+class Voice(Part):
+    """Speaks calls for the screen; every method is for the main thread."""
+
+    handles = (Called, ClipsReady)
 
     def __init__(
-        self, config: Config, notify: Callable[[object], None], on_spoken: Callable[[str], None]
+        self,
+        config: Config,
+        notify: Callable[[object], None],
+        on_spoken: Callable[[str], None],
+        wall: Callable[[], datetime],
     ) -> None:
         self._config = config
+        self._wall = wall
         self.clips = clip_library(config, notify)
         self.player = Player()
         self.announcer = Announcer(config, self.clips, self.player, on_spoken)
         self._retry_at = math.inf
         self._fault_logged: str | None = None
+        self._reported: tuple[object, ...] = ()
 
     def start(self, now: float) -> None:
         self.clips.start()
@@ -85,18 +94,29 @@ class Voice:
             self._fault_logged = self.player.fault
         self._retry_at = now + RETRY_S
 
-    def on_call(self, call: CallEvent, now: float) -> None:
-        self.announcer.announce(call, now)
+    def trouble(self) -> str:
+        return "" if self.clips.alive else "the speech synthesis thread has died"
 
-    def tick(self, now: float, wall: datetime) -> None:
+    def handle(self, message: object, now: float) -> Sequence[object]:
+        if isinstance(message, Called) and message.announce:
+            self.announcer.announce(message.call, now)
+        return NOTHING  # ClipsReady only wakes the loop: the next tick uses the clips
+
+    def tick(self, now: float) -> Sequence[object]:
         if now >= self._retry_at:
             self._open(now)
-        self.announcer.tick(now, wall.strftime("%H:%M"))
+        self.announcer.tick(now, self._wall().strftime("%H:%M"))
+        status = self.status()
+        faults = (status["audio"], status["audio_faults"])
+        if faults != self._reported:  # a fault (or its end) is reported soon
+            self._reported = faults
+            return (StatusChanged(),)
+        return NOTHING
 
-    def next_change(self, now: float) -> float:
+    def next_wake(self, now: float) -> float:
         return min(self.announcer.next_change(now), self._retry_at)
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> Mapping[str, Any]:
         faults = dict(self.clips.faults)
         if self.player.fault:
             faults["speaker"] = self.player.fault

@@ -1,13 +1,13 @@
-"""The day's record from the engine's database: per service and per counter."""
+"""The day's figures per service and per counter, from the tickets the store keeps."""
 
 from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+
+from engine.store import TicketRecord, day_tickets
 
 
 @dataclass(frozen=True)
@@ -34,34 +34,32 @@ def _p90(values: list[float]) -> float | None:
 
 def day_stats(db: Path, day: str) -> list[Row]:
     """Tickets, served, skipped, transferred, still waiting, and waits (issue to first call)."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = connection.execute(
-            "SELECT first_service, counter, status, issued_at, first_called_at, transfers "
-            "FROM tickets WHERE day = ?",
-            (day,),
-        ).fetchall()
-    finally:
-        connection.close()
+    return figures(day_tickets(db, day))
+
+
+def figures(tickets: list[TicketRecord]) -> list[Row]:
     out: list[Row] = []
-    for kind, index in (("service", 0), ("counter", 1)):
-        names = sorted({r[index] for r in rows if r[index]})
-        for name in names:
-            mine = [r for r in rows if r[index] == name]
+    for kind in ("service", "counter"):
+
+        def group(t: TicketRecord, kind: str = kind) -> str | None:
+            return t.first_service if kind == "service" else t.counter
+
+        for name in sorted({g for t in tickets if (g := group(t))}):
+            mine = [t for t in tickets if group(t) == name]
             waits = [
-                (datetime.fromisoformat(r[4]) - datetime.fromisoformat(r[3])).total_seconds()
-                for r in mine
-                if r[4]
+                (t.first_called_at - t.issued_at).total_seconds()
+                for t in mine
+                if t.first_called_at is not None
             ]
             out.append(
                 Row(
                     kind,
                     name,
                     len(mine),
-                    served=sum(1 for r in mine if r[2] in ("served", "called")),
-                    skipped=sum(1 for r in mine if r[2] == "skipped"),
-                    transferred=sum(1 for r in mine if r[5]),
-                    waiting=sum(1 for r in mine if r[2] == "waiting"),
+                    served=sum(1 for t in mine if t.status in ("served", "called")),
+                    skipped=sum(1 for t in mine if t.status == "skipped"),
+                    transferred=sum(1 for t in mine if t.transfers),
+                    waiting=sum(1 for t in mine if t.status == "waiting"),
                     avg_wait_s=sum(waits) / len(waits) if waits else None,
                     p90_wait_s=_p90(waits),
                 )

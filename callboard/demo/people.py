@@ -19,11 +19,13 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from callboard.broker import PrivateBroker
-from callboard.daemon import Daemon
+from callboard.demo.broker import PrivateBroker
+from callboard.run import Lobby
 from config.settings import Config
-from lobby.contract import encode, format_ts
-from mqtt_client.topics import Topics
+from lobby.contract import CounterRequest, TicketRequest, format_ts
+from lobby.topics import Topics
+
+ENGINE_READY_S = 60.0
 
 
 class LobbyPeople:
@@ -38,24 +40,14 @@ class LobbyPeople:
         self._services = [s.id for s in config.services]
         self._weights = [weights.get(s, 1) for s in self._services]
 
-    def ticket(self) -> tuple[str, bytes]:
+    def ticket(self) -> TicketRequest:
         service = self._random.choices(self._services, self._weights)[0]
-        return "ticket", encode(
-            {
-                "id": f"demo-k-{next(self._ids)}",
-                "service": service,
-                "ts": format_ts(datetime.now().astimezone()),
-            }
-        )
+        return TicketRequest(f"demo-k-{next(self._ids)}", service, datetime.now().astimezone())
 
-    def press(self) -> tuple[str, bytes]:
+    def press(self) -> CounterRequest:
         counter = next(self._counters)
-        return counter, encode(
-            {
-                "id": f"demo-b-{next(self._ids)}",
-                "action": "next",
-                "ts": format_ts(datetime.now().astimezone()),
-            }
+        return CounterRequest(
+            f"demo-b-{next(self._ids)}", counter, "next", datetime.now().astimezone()
         )
 
 
@@ -64,8 +56,11 @@ def _feed(
     topics: Topics,
     people: LobbyPeople,
     interval_s: float,
+    ready: threading.Event,
     stopped: threading.Event,
 ) -> None:
+    if not ready.wait(ENGINE_READY_S) or stopped.is_set():
+        return  # the engine never came up (it says why in the log): nobody to serve people
     client = mqtt.Client(
         callback_api_version=CallbackAPIVersion.VERSION2, client_id="callboard-demo-people"
     )
@@ -73,11 +68,11 @@ def _feed(
     client.loop_start()
     try:
         for _ in range(8):  # a morning queue before the first call
-            client.publish(topics.ticket_request, people.ticket()[1], qos=1)
+            client.publish(topics.ticket_request, people.ticket().payload(), qos=1)
         while not stopped.wait(interval_s):
-            client.publish(topics.ticket_request, people.ticket()[1], qos=1)
-            counter, press = people.press()
-            client.publish(topics.counter_request(counter), press, qos=1)
+            client.publish(topics.ticket_request, people.ticket().payload(), qos=1)
+            press = people.press()
+            client.publish(topics.counter_request(press.counter), press.payload(), qos=1)
     finally:
         client.disconnect()
         client.loop_stop()
@@ -114,15 +109,16 @@ def run_demo(config: Config, interval_s: float = 5.0) -> int:
         )
         print("stop with Ctrl+C (or Esc in the window).", flush=True)
         stopped = threading.Event()
+        lobby = Lobby(config)
+        assert lobby.engine is not None  # the demo embeds it
         feeder = threading.Thread(
             target=_feed,
             name="demo-people",
             daemon=True,
-            args=(broker, topics, LobbyPeople(config), interval_s, stopped),
+            args=(broker, topics, LobbyPeople(config), interval_s, lobby.engine.ready, stopped),
         )
-        daemon = Daemon(config)
-        threading.Timer(3.0, feeder.start).start()  # once the engine is serving
+        feeder.start()  # it waits until the engine serves
         try:
-            return daemon.run()
+            return lobby.run()
         finally:
             stopped.set()

@@ -1,7 +1,7 @@
 """The queue engine's core in a process of its own, for the crash test: requests in on
 stdin (one JSON line each), "done <id>" out on stdout once the request is committed.
 
-    python -m tests.callboard.crash_child DB
+    python -m tests.engine.crash_child DB
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from callboard.queue_store import QueueStore
 from config import parse_config
+from engine.store import QueueStore
 from lobby.contract import CounterRequest, TicketRequest
 
 LOBBY = {
@@ -32,15 +32,15 @@ LOBBY = {
 
 
 def main() -> None:
-    store = QueueStore(Path(sys.argv[1]), parse_config(LOBBY), "callboard/crash")
+    store = QueueStore(Path(sys.argv[1]), parse_config(LOBBY))
     print("ready", flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         now = datetime.now().astimezone()
         if request["kind"] == "ticket":
-            store.issue(TicketRequest(request["id"], request["service"], now), now)
+            store.apply(TicketRequest(request["id"], request["service"], now), now)
         else:
-            store.counter(
+            store.apply(
                 CounterRequest(
                     request["id"], request["counter"], request["action"], now, request.get("to")
                 ),

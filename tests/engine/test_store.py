@@ -15,40 +15,40 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from callboard.queue_store import QueueStore
 from config import parse_config
+from engine.store import QueueStore
 from lobby.contract import CounterRequest, TicketRequest
-from tests.callboard.crash_child import LOBBY
+from tests.engine.crash_child import LOBBY
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 10, 0).astimezone()
 
 
 def store(tmp_path: Path) -> QueueStore:
-    return QueueStore(tmp_path / "q.sqlite3", parse_config(LOBBY), "callboard/crash")
+    return QueueStore(tmp_path / "q.sqlite3", parse_config(LOBBY))
 
 
 def test_a_retried_ticket_request_gets_the_same_ticket_back(tmp_path: Path) -> None:
     s = store(tmp_path)
-    first, _ = s.issue(TicketRequest("k-1", "general", NOW), NOW)
-    again, note = s.issue(TicketRequest("k-1", "general", NOW), NOW)
+    first, _ = s.apply(TicketRequest("k-1", "general", NOW), NOW)
+    again, note = s.apply(TicketRequest("k-1", "general", NOW), NOW)
     assert note == "repeat" and [o.payload for o in again] == [first[0].payload]
     assert json.loads(first[0].payload)["ticket"] == "A001"
-    second, _ = s.issue(TicketRequest("k-2", "general", NOW), NOW)
+    second, _ = s.apply(TicketRequest("k-2", "general", NOW), NOW)
     assert json.loads(second[0].payload)["ticket"] == "A002"
 
 
 def test_a_counter_request_applied_once_and_its_messages_kept_until_sent(tmp_path: Path) -> None:
     s = store(tmp_path)
-    s.issue(TicketRequest("k-1", "general", NOW), NOW)
-    sent, _ = s.counter(CounterRequest("b-1", "2", "next", NOW), NOW)
+    s.apply(TicketRequest("k-1", "general", NOW), NOW)
+    sent, _ = s.apply(CounterRequest("b-1", "2", "next", NOW), NOW)
     topics = [o.topic for o in sent]
     assert topics == [
         "callboard/crash/call",
         "callboard/crash/counter/2/state",
         "callboard/crash/board",
     ]
-    assert s.counter(CounterRequest("b-1", "2", "next", NOW), NOW) == ([], "repeat")
+    assert s.apply(CounterRequest("b-1", "2", "next", NOW), NOW) == ([], "repeat")
     assert {o.seq for o in s.unsent()} >= {o.seq for o in sent}
     s.mark_sent([o.seq for o in s.unsent()])
     assert s.unsent() == []
@@ -61,11 +61,11 @@ def test_board_seq_only_grows_across_restarts(tmp_path: Path) -> None:
     s = store(tmp_path)
     seqs = []
     for i in range(3):
-        out, _ = s.issue(TicketRequest(f"k-{i}", "general", NOW), NOW)
+        out, _ = s.apply(TicketRequest(f"k-{i}", "general", NOW), NOW)
         seqs.append(json.loads(out[-1].payload)["seq"])
     s.close()
     s = store(tmp_path)
-    out, _ = s.issue(TicketRequest("k-9", "general", NOW), NOW)
+    out, _ = s.apply(TicketRequest("k-9", "general", NOW), NOW)
     seqs.append(json.loads(out[-1].payload)["seq"])
     assert seqs == sorted(set(seqs)) and seqs[-1] == 4
 
@@ -76,7 +76,7 @@ def test_numbering_restarts_at_the_configured_time(tmp_path: Path) -> None:
     early = datetime(2026, 11, 26, 3, 59).astimezone()  # before 04:00: still the 25th
     morning = datetime(2026, 11, 26, 4, 1).astimezone()
     tickets = [
-        json.loads(s.issue(TicketRequest(f"k-{i}", "general", t), t)[0][0].payload)["ticket"]
+        json.loads(s.apply(TicketRequest(f"k-{i}", "general", t), t)[0][0].payload)["ticket"]
         for i, t in enumerate([late, early, morning])
     ]
     assert tickets == ["A001", "A002", "A001"]
@@ -87,7 +87,7 @@ class Child:
 
     def __init__(self, db: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.callboard.crash_child", str(db)],
+            [sys.executable, "-m", "tests.engine.crash_child", str(db)],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

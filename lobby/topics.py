@@ -1,0 +1,100 @@
+"""Topic names of the contract: built and read in this one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lobby.wire import COUNTER_RE, DEVICE_RE
+
+BRANCH = "_all"
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """What a topic name is: its kind (``call``, ``counter_request``, …) and its id level."""
+
+    kind: str
+    key: str = ""
+    """The counter or device the topic names, when it names one."""
+
+
+@dataclass(frozen=True)
+class Topics:
+    """Every topic of one site, under ``{root}/{site}``."""
+
+    root: str
+    site: str
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.root}/{self.site}"
+
+    @property
+    def call(self) -> str:
+        return f"{self.prefix}/call"
+
+    @property
+    def board(self) -> str:
+        return f"{self.prefix}/board"
+
+    @property
+    def notice(self) -> str:
+        return f"{self.prefix}/notice"
+
+    @property
+    def branch_notice(self) -> str:
+        return f"{self.root}/{BRANCH}/notice"
+
+    @property
+    def ticket_request(self) -> str:
+        return f"{self.prefix}/ticket/request"
+
+    @property
+    def ticket_issued(self) -> str:
+        return f"{self.prefix}/ticket/issued"
+
+    @property
+    def engine_lease(self) -> str:
+        return f"{self.prefix}/engine/lease"
+
+    def status(self, device: str) -> str:
+        return f"{self.prefix}/status/{device}"
+
+    def ack(self, device: str) -> str:
+        return f"{self.prefix}/status/{device}/ack"
+
+    def counter_request(self, counter: str) -> str:
+        return f"{self.prefix}/counter/{counter}/request"
+
+    def counter_state(self, counter: str) -> str:
+        return f"{self.prefix}/counter/{counter}/state"
+
+    def parse(self, topic: str) -> TopicMatch | None:
+        """What a topic of this site (or the branch's notice) is; None for anything else."""
+        if topic == self.branch_notice:
+            return TopicMatch("branch_notice")
+        head, sep, rest = topic.partition(f"{self.prefix}/")
+        if head or not sep:
+            return None
+        levels = rest.split("/")
+        fixed = {
+            ("call",): "call",
+            ("board",): "board",
+            ("notice",): "notice",
+            ("ticket", "request"): "ticket_request",
+            ("ticket", "issued"): "ticket_issued",
+            ("engine", "lease"): "engine_lease",
+        }
+        kind = fixed.get(tuple(levels))
+        if kind is not None:
+            return TopicMatch(kind)
+        if len(levels) == 3 and levels[0] == "counter" and levels[2] in ("request", "state"):
+            if COUNTER_RE.fullmatch(levels[1]):
+                return TopicMatch(f"counter_{levels[2]}", levels[1])
+            return None
+        if levels[0] == "status" and len(levels) in (2, 3) and DEVICE_RE.fullmatch(levels[1]):
+            if len(levels) == 2:
+                return TopicMatch("status", levels[1])
+            if levels[2] == "ack":
+                return TopicMatch("ack", levels[1])
+        return None

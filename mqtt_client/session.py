@@ -1,0 +1,240 @@
+"""One callboard process's session with the broker: the base every link builds on.
+
+paho-mqtt 2 runs the network loop on a thread of its own. Every callback here is guarded
+(an exception would end that thread, and with it the link) and quick: it validates and
+hands over to ``deliver`` (the owner's inbox). The session publishes a retained
+DeviceStatus with a last will saying ``offline``, reconnects with backoff, counts and logs
+refused payloads, and reads the owner's figures only as an immutable snapshot that the
+owner replaces whole (``set_status``), never by calling into the owner's state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from config.journal import RateLimitedLog
+from config.settings import Config
+from lobby.contract import DeviceStatus
+from lobby.topics import Topics
+from mqtt_client.client import new_client, no_delay
+
+_LOG = logging.getLogger(__name__)
+QOS = 1
+RECONNECT_MIN_S = 1
+RECONNECT_MAX_S = 30
+
+Deliver = Callable[[object], None]
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """The broker link went up or down (the board shows a discreet badge while down)."""
+
+    connected: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A payload was refused (already logged); the owner refreshes its DeviceStatus."""
+
+    topic: str
+    reason: str
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+class Session:
+    """A broker session with a retained status and a last will; subclasses add topics."""
+
+    role: str | None = None
+    """DeviceStatus ``role`` of this kind of process."""
+
+    def __init__(
+        self, config: Config, device: str, deliver: Deliver, version: str, persistent: bool = True
+    ) -> None:
+        self.config = config
+        self.device = device
+        self.topics = Topics(config.mqtt.topic_root, config.site)
+        self._deliver = deliver
+        self._version = version
+        self._started = time.monotonic()
+        self._status_topic = self.topics.status(device)
+        self._figures: Mapping[str, Any] = MappingProxyType({})
+        self._rejected = 0
+        self._count_lock = threading.Lock()
+        self._connected = threading.Event()
+        self._network_thread: threading.Thread | None = None
+        self._stopping = False
+        self.warn = RateLimitedLog(_LOG)
+        self.client = new_client(config.mqtt, self.client_id, persistent=persistent)
+        self.client.will_set(
+            self._status_topic, self.status_payload("offline"), qos=QOS, retain=True
+        )
+        self.client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self._on_connect_fail
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    # What subclasses say
+
+    @property
+    def client_id(self) -> str:
+        return f"callboard-{self.config.site}-{self.device}"
+
+    def subscriptions(self) -> list[str]:
+        """Topics to (re)subscribe at every connect."""
+        return []
+
+    def accept(self, topic: str, payload: bytes) -> None:
+        """A message arrived (on paho's thread): validate it and hand it over."""
+
+    def connected_now(self, client: mqtt.Client) -> None:
+        """Called on paho's thread after every connect, once subscribed."""
+
+    @property
+    def announced(self) -> bool:
+        """Whether to say ``online`` at connect (an engine says it only once it serves)."""
+        return True
+
+    # Life
+
+    def start(self) -> None:
+        """Connect in the background; paho retries forever, with backoff, until ``stop``."""
+        settings = self.config.mqtt
+        _LOG.info("connecting to the broker at %s:%d", settings.host, settings.port)
+        self.client.connect_async(settings.host, settings.port, settings.keepalive)
+        self.client.loop_start()
+
+    def stop(self, timeout_s: float = 2.0) -> None:
+        """Say ``offline`` (retained) while still connected, then disconnect cleanly."""
+        self._stopping = True
+        if self._connected.is_set():
+            info = self.client.publish(
+                self._status_topic, self.status_payload("offline"), qos=QOS, retain=True
+            )
+            try:
+                info.wait_for_publish(timeout_s)
+            except (RuntimeError, ValueError) as exc:
+                _LOG.warning("could not say offline before stopping: %s", exc)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout_s: float) -> bool:
+        return self._connected.wait(timeout_s)
+
+    @property
+    def alive(self) -> bool:
+        """The network thread runs (connected or still trying); True until it first reports."""
+        thread = self._network_thread
+        return not self._stopping and (thread is None or thread.is_alive())
+
+    @property
+    def rejected(self) -> int:
+        """Inbound payloads refused since start (reported in DeviceStatus)."""
+        return self._rejected
+
+    # Status
+
+    def set_status(self, figures: Mapping[str, Any]) -> None:
+        """The owner's figures for the next DeviceStatus, replaced whole (any thread)."""
+        self._figures = MappingProxyType(dict(figures))
+
+    def status_payload(self, state: str) -> bytes:
+        figures = self._figures if state == "online" else {}
+        return DeviceStatus(
+            device=self.device,
+            state=state,
+            version=self._version,
+            ts=utc_now(),
+            uptime_s=int(time.monotonic() - self._started),
+            rejected=self._rejected,
+            role=self.role,
+            figures=figures,
+        ).payload()
+
+    def publish_status(self) -> None:
+        """Republish the retained DeviceStatus with fresh figures."""
+        self.client.publish(self._status_topic, self.status_payload("online"), qos=QOS, retain=True)
+
+    def publish(self, topic: str, payload: bytes, retain: bool = False) -> mqtt.MQTTMessageInfo:
+        """QoS 1; queued by paho while the broker is away."""
+        return self.client.publish(topic, payload, qos=QOS, retain=retain)
+
+    def refuse(self, topic: str, reason: str) -> None:
+        """A payload broke the contract: counted, logged (rate-limited), the owner told."""
+        with self._count_lock:
+            self._rejected += 1
+        self.warn.warning(f"reject:{topic}", "refused a message on %s: %s", topic, reason)
+        self._deliver(Rejected(topic, reason))
+
+    # paho's thread: guarded, quick
+
+    def _note_thread(self) -> None:
+        if self._network_thread is None:
+            self._network_thread = threading.current_thread()
+
+    def _on_connect(
+        self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        self._note_thread()
+        try:
+            if reason.is_failure:
+                self.warn.warning("connect", "the broker refused the connection: %s", reason)
+                return
+            no_delay(client)
+            topics = self.subscriptions()
+            if topics:
+                client.subscribe([(topic, QOS) for topic in topics])
+            if self.announced:
+                client.publish(
+                    self._status_topic, self.status_payload("online"), qos=QOS, retain=True
+                )
+            self.connected_now(client)
+        except Exception:
+            _LOG.exception("error while handling the broker's connect")
+        finally:
+            if not reason.is_failure:  # whatever else failed, the link is up
+                self._connected.set()
+                _LOG.info("connected to the broker as %s", self.device)
+                self._deliver(LinkState(True))
+
+    def _on_connect_fail(self, _client: mqtt.Client, _userdata: Any) -> None:
+        self._note_thread()
+
+    def _on_disconnect(
+        self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
+    ) -> None:
+        self._note_thread()
+        try:
+            was_connected = self._connected.is_set()
+            self._connected.clear()
+            if self._stopping:
+                _LOG.info("disconnected from the broker")
+            elif was_connected:
+                self.warn.warning("disconnect", "lost the broker (%s); reconnecting", reason)
+                self._deliver(LinkState(False, str(reason)))
+        except Exception:
+            _LOG.exception("error while handling the broker's disconnect")
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        try:
+            self.accept(message.topic, bytes(message.payload))
+        except Exception:
+            _LOG.exception("error while handling a message on %s", message.topic)

@@ -1,0 +1,94 @@
+"""The frames part: the screen, the painter and what the last presented frame showed."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pygame
+
+from config.settings import Config
+from display.board_view import BoardPainter, Frame
+from display.fonts import find_fonts, last_resort
+from display.screen import Screen
+from display.text import TextCache
+from lobby.errors import FontError
+from screen.messages import SaveFrame
+from screen.parts import NOTHING, Part
+
+_LOG = logging.getLogger(__name__)
+LATIN_ONLY = ("zh", "ja", "ko")
+
+
+def text_cache(config: Config) -> tuple[TextCache, Config, str]:
+    """The fonts found, or pygame's own: numbers without Chinese beat a dark lobby.
+
+    Returns the cache, the config to draw with (without the languages pygame's font cannot
+    write, when it had to be used) and the font fault ("" when all is well).
+    """
+    try:
+        return TextCache(find_fonts(config.display.font, config.display.theme.fonts)), config, ""
+    except (FontError, OSError, pygame.error) as exc:
+        _LOG.error("fonts: %s; showing the board with pygame's own Latin font until then", exc)
+        latin = tuple(lang for lang in config.languages if lang not in LATIN_ONLY)
+        if latin:  # what that font cannot write is not shown in pieces
+            config = dataclasses.replace(config, languages=latin)
+        return TextCache(last_resort()), config, str(exc)
+
+
+class Frames(Part):
+    """Paints frames onto the screen and presents the regions that changed."""
+
+    handles = (SaveFrame,)
+
+    def __init__(self, config: Config, screen: Screen) -> None:
+        self.screen = screen
+        text, self.config, self.font_fault = text_cache(config)
+        self.painter = BoardPainter(self.config, text, screen.size)
+        self.last: Frame | None = None
+        self.frame_ms = 0.0
+        self.frames = 0
+
+    def present(self, frame: Frame) -> float | None:
+        """Paint and show ``frame``; the wall time (epoch s) it went out, None if unchanged."""
+        started = time.perf_counter()
+        self.last = frame
+        dirty = self.painter.paint(self.screen.surface, frame)
+        if not dirty:
+            return None
+        shown_at = self.screen.present(dirty)
+        self.frame_ms = (time.perf_counter() - started) * 1000
+        self.frames += 1
+        return shown_at
+
+    def next_change(self) -> float:
+        """When the board changes by itself (the flash, the marquee, the pages)."""
+        return self.painter.next_change(self.last) if self.last is not None else 0.0
+
+    def handle(self, message: object, now: float) -> Sequence[object]:
+        if isinstance(message, SaveFrame):
+            self.save()
+        return NOTHING
+
+    def save(self) -> None:
+        path = self.config.display.screenshot
+        try:
+            self.screen.save(path)
+        except (OSError, pygame.error) as exc:
+            _LOG.warning("could not save the frame to %s: %s", path, exc)
+        else:
+            _LOG.info("saved the current frame to %s", path.resolve())
+
+    def status(self) -> Mapping[str, Any]:
+        figures: dict[str, Any] = {"frame_ms": round(self.frame_ms, 2), "frames": self.frames}
+        if self.font_fault:
+            figures.update({"fonts": "fault", "fonts_fault": self.font_fault})
+        return figures
+
+
+def shown_moment(shown_at: float) -> datetime:
+    return datetime.fromtimestamp(shown_at).astimezone()
