@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from audio.pcm import PcmError, read_wav, trim
+from config.plugins import TTS_ENGINES, registered
 from lobby.errors import CallboardError
 
 _LOG = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ class Pyttsx3Worker:
     name = "pyttsx3"
 
     def __init__(self, timeout_s: float = TIMEOUT_S) -> None:
-        self._timeout = timeout_s
+        self.timeout_s = timeout_s
+        """How long an utterance (or the start) may take before the worker is restarted."""
         self._context = multiprocessing.get_context("spawn")
         self._process: Any = None
         self._conn: Connection | None = None
@@ -151,9 +153,9 @@ class Pyttsx3Worker:
         self._process.start()
         child.close()
         self._conn = parent
-        if not parent.poll(self._timeout):
+        if not parent.poll(self.timeout_s):
             self._kill()
-            raise TtsError(f"the pyttsx3 worker did not start within {self._timeout:.0f} s")
+            raise TtsError(f"the pyttsx3 worker did not start within {self.timeout_s:.0f} s")
         try:
             state, detail = parent.recv()
         except (EOFError, OSError):
@@ -201,13 +203,13 @@ class Pyttsx3Worker:
         path.unlink(missing_ok=True)
         try:
             self._conn.send((text, voice, rate, str(path)))
-            ready = self._conn.poll(self._timeout)
+            ready = self._conn.poll(self.timeout_s)
             if ready:
                 state, detail = self._conn.recv()
         except (OSError, EOFError) as exc:
             raise _WorkerDied(f"it died ({exc.__class__.__name__})") from None
         if not ready:
-            self._restart(f"no answer within {self._timeout:.0f} s")
+            self._restart(f"no answer within {self.timeout_s:.0f} s")
             raise TtsError(f"the speech worker wedged on {text!r}")
         if state != "ok":
             raise TtsError(detail)
@@ -219,12 +221,18 @@ class Pyttsx3Worker:
 
 
 def open_engines(preferred: str) -> list[SpeechEngine]:
-    """The preferred engine, then the other as fallback; any that cannot start is left out."""
+    """The preferred engine, then the other registered ones as fallbacks (by name, from the
+    ``callboard.tts_engines`` entry points); any that cannot start is left out."""
+    table = registered(TTS_ENGINES)
+    order = [preferred, *sorted(name for name in table if name != preferred)]
     engines: list[SpeechEngine] = []
-    order = ["pyttsx3", "espeak-ng"] if preferred == "pyttsx3" else ["espeak-ng", "pyttsx3"]
     for name in order:
+        entry = table.get(name)
+        if entry is None:
+            _LOG.warning("speech engine %s is not registered (is callboard installed?)", name)
+            continue
         try:
-            engines.append(Pyttsx3Worker() if name == "pyttsx3" else EspeakNg())
+            engines.append(entry.load()())
         except TtsError as exc:
             _LOG.warning("speech engine %s unavailable: %s", name, exc)
     return engines

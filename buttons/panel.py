@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from buttons.press import Press
+from config.plugins import PIN_FACTORIES, registered
 from config.settings import ButtonSettings, Config
 from lobby.contract import CounterState
 
@@ -31,22 +32,14 @@ Echo = Callable[[str], None]
 
 
 def make_pin_factory(name: str) -> Any:
-    """A gpiozero pin factory by name; None lets gpiozero choose (GPIOZERO_PIN_FACTORY, …)."""
+    """A gpiozero pin factory by name, from gpiozero's own table of them (its entry points);
+    None lets gpiozero choose (GPIOZERO_PIN_FACTORY, then lgpio, rpigpio, …)."""
     if not name:
         return None
-    if name == "mock":
-        from gpiozero.pins.mock import MockFactory
-
-        return MockFactory()
-    import importlib
-
-    module, cls = {
-        "lgpio": ("gpiozero.pins.lgpio", "LGPIOFactory"),
-        "rpigpio": ("gpiozero.pins.rpigpio", "RPiGPIOFactory"),
-        "pigpio": ("gpiozero.pins.pigpio", "PiGPIOFactory"),
-        "native": ("gpiozero.pins.native", "NativeFactory"),
-    }[name]
-    return getattr(importlib.import_module(module), cls)()
+    entry = registered(PIN_FACTORIES).get(name)
+    if entry is None:
+        raise ValueError(f"gpiozero has no pin factory {name!r}")
+    return entry.load()()
 
 
 def _now() -> datetime:

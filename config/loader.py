@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from config.plugins import PIN_FACTORIES, TTS_ENGINES, names
 from config.reader import LANGUAGE_RE, Reader
 from config.settings import (
     AudioSettings,
@@ -102,11 +103,11 @@ def _buttons(r: Reader) -> ButtonSettings:
         double_seconds=r.number("double_seconds", 0.5, 0.2, 2),
         max_age_s=r.number("max_age_s", 60, 1, 3600),
         keyboard=r.flag("keyboard", True),
-        pin_factory=r.text(
+        pin_factory=r.get(
             "pin_factory",
+            lambda v: v == "" or v in names(PIN_FACTORIES),
+            f"one of gpiozero's pin factories ({', '.join(names(PIN_FACTORIES))}) or empty",
             "",
-            re.compile("|lgpio|rpigpio|pigpio|native|mock"),
-            "lgpio, rpigpio, pigpio, native, mock or empty",
         ),
     )
     r.finish()
@@ -326,8 +327,11 @@ def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
     )
     audio = AudioSettings(
         enabled=r.flag("enabled", True),
-        engine=r.text(
-            "engine", "pyttsx3", re.compile("pyttsx3|espeak-ng"), '"pyttsx3" or "espeak-ng"'
+        engine=r.get(
+            "engine",
+            lambda v: v in names(TTS_ENGINES),
+            f"a registered speech engine ({', '.join(names(TTS_ENGINES)) or 'none'})",
+            "pyttsx3",
         ),
         volume=r.number("volume", 0.8, 0.0, 1.0),
         repeat=r.integer("repeat", 2, 1, 3),

@@ -61,8 +61,15 @@ class Peer:
             client_id=f"test-peer-{uuid.uuid4().hex[:8]}",
         )
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
+        self._subscribed: set[int] = set()
         self.client.connect(host, port)
         self.client.loop_start()
+
+    def _on_subscribe(self, _c: Any, _u: Any, mid: int, _codes: Any, _p: Any) -> None:
+        with self._lock:
+            self._subscribed.add(mid)
+            self._lock.notify_all()
 
     def _on_message(self, _c: Any, _u: Any, message: mqtt.MQTTMessage) -> None:
         with self._lock:
@@ -71,10 +78,12 @@ class Peer:
             )
             self._lock.notify_all()
 
-    def subscribe(self, topic: str) -> None:
-        result, _mid = self.client.subscribe(topic, qos=1)
+    def subscribe(self, topic: str, timeout: float = 5.0) -> None:
+        """Subscribe and wait for the broker's SUBACK: what is published next reaches us."""
+        result, mid = self.client.subscribe(topic, qos=1)
         assert result == mqtt.MQTT_ERR_SUCCESS
-        time.sleep(0.1)  # let the SUBACK land before the test publishes
+        with self._lock:
+            assert self._lock.wait_for(lambda: mid in self._subscribed, timeout), topic
 
     def publish(
         self, topic: str, payload: bytes | str | dict[str, Any], retain: bool = False

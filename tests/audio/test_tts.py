@@ -66,11 +66,11 @@ def test_a_wedged_worker_is_killed_after_its_timeout() -> None:
         pid = wedged.pid
         assert pid is not None
         os.kill(pid, signal.SIGSTOP)  # a hang, as runAndWait is known to do
-        wedged._timeout = 0.5
+        wedged.timeout_s = 0.5
         with pytest.raises(TtsError, match="wedged"):
             wedged.synthesize("请", "cmn", 200)
         assert wedged.restarts == 1 and wedged.pid != pid
-        wedged._timeout = 5
+        wedged.timeout_s = 5
         assert_speech(wedged.synthesize("请", "cmn", 200), 0.1, 2.0)
     finally:
         wedged.close()

@@ -155,7 +155,6 @@ def test_the_command_line_ticket_machine_and_the_days_figures(
     assert again.stdout.startswith("A002  (general; 1 waiting before you)")
     nope = run_cli("ticket", "--config", str(config_path), "pastry")
     assert nope.returncode == 2 and "no service 'pastry'" in nope.stderr
-    time.sleep(0.3)
     table = run_cli("stats", "--config", str(config_path))
     assert table.returncode == 0, table.stderr
     assert "service  general" in table.stdout and "2" in table.stdout
@@ -179,8 +178,9 @@ def test_the_daemon_hosts_the_engine_when_embedded(
         t.status("screen-1-queue"), lambda m: m.json()["state"] == "online", timeout=20
     )
     assert status[0].json()["role"] == "queue-engine"
+    peer.subscribe(t.ticket_issued)
     peer.publish(t.ticket_request, {"v": 1, "id": "k-e", "service": "general", "ts": TS})
-    time.sleep(0.3)
+    peer.wait_for(t.ticket_issued)
     peer.publish(t.counter_request("2"), {"v": 1, "id": "b-e", "action": "next", "ts": TS})
     ack = peer.wait_for(t.ack("screen-1"), lambda m: m.json()["event"] == "shown", timeout=10)
     assert ack[0].json()["call_id"] == "c-000001"
