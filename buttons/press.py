@@ -35,10 +35,13 @@ Publish = Callable[[str, str, str, datetime], None]  # (request id, counter, act
 class PressOutbox:
     """Presses on their way to the queue engine; each gets one id and is sent once."""
 
-    def __init__(self, device: str, publish: Publish, max_age_s: float = 60.0) -> None:
+    def __init__(
+        self, device: str, publish: Publish, max_age_s: float = 60.0, instance: str = ""
+    ) -> None:
         self._publish = publish
         self._max_age = max_age_s
-        self._prefix = f"b-{device}-{int(time.time()):x}"  # unique across restarts
+        # Unique across restarts and across machines sharing a device id (a cloned card).
+        self._prefix = f"b-{device}-{instance or format(int(time.time()), 'x')}"
         self._seq = 0
         self._waiting: deque[tuple[str, Press]] = deque()
         self.sent = 0

@@ -40,10 +40,11 @@ CLEARED = {"notice": "site", "branch_notice": "branch"}
 class MqttLink(Session):
     """Subscribes to a site's board topics and publishes this device's status and acks."""
 
-    role = None
+    role = "display"
+    session_expiry_s = 300  # a network blip loses no call; a night off reads none out
 
     def __init__(self, config: Config, deliver: Deliver, version: str) -> None:
-        super().__init__(config, config.device, deliver, version, persistent=True)
+        super().__init__(config, config.device, deliver, version)
         self._seen = SeenIds()
 
     def subscriptions(self) -> list[str]:
@@ -51,15 +52,19 @@ class MqttLink(Session):
         return [t.call, t.board, t.notice, t.branch_notice, t.counter_state("+")]
 
     def publish_ack(self, call_id: str, event: str, moment: datetime) -> None:
-        """Proof that a call reached the screen or the speaker; queued by paho while offline."""
-        self.publish(self.topics.ack(self.device), Ack(call_id, event, moment).payload())
+        """Proof that a call reached the screen or the speaker; queued by paho while offline.
+        It names this process (``instance``): two machines may share a device id."""
+        ack = Ack(call_id, event, moment, instance=self.instance)
+        self.publish(self.topics.ack(self.device), ack.payload())
 
     def publish_request(
         self, request_id: str, counter: str, action: str, pressed: datetime
     ) -> None:
-        """A counter's CounterRequest, QoS 1 (the engine acts on its id once)."""
+        """A counter's CounterRequest, QoS 1 (the engine acts on its id once). The broker
+        drops it once it is older than a press may be: no customer is called an hour late."""
         request = CounterRequest(request_id, counter, action, pressed)
-        self.publish(self.topics.counter_request(counter), request.payload())
+        max_age = int(self.config.buttons.max_age_s)
+        self.publish(self.topics.counter_request(counter), request.payload(), expiry_s=max_age)
 
     def accept(self, topic: str, payload: bytes) -> None:
         match = self.topics.parse(topic)

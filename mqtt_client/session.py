@@ -6,11 +6,17 @@ hands over to ``deliver`` (the owner's inbox). The session publishes a retained
 DeviceStatus with a last will saying ``offline``, reconnects with backoff, counts and logs
 refused payloads, and reads the owner's figures only as an immutable snapshot that the
 owner replaces whole (``set_status``), never by calling into the owner's state.
+
+Each process start is an *instance* (a random id): the client id carries it, so two
+machines given one device id (a cloned SD card) no longer take each other's connection
+and split the calls between them. Both keep working; each sees the other's status on its
+own status topic and says so in its DeviceStatus ``faults`` and its log, once.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -24,8 +30,9 @@ import paho.mqtt.client as mqtt
 from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import DeviceStatus
+from lobby.errors import ContractError
 from lobby.topics import Topics
-from mqtt_client.client import new_client, no_delay
+from mqtt_client.client import expiring, new_client, no_delay, session_properties
 
 _LOG = logging.getLogger(__name__)
 QOS = 1
@@ -60,12 +67,15 @@ class Session:
 
     role: str | None = None
     """DeviceStatus ``role`` of this kind of process."""
+    session_expiry_s = 0
+    """How long the broker keeps this session (and the QoS 1 messages for it) after a
+    lost connection: long enough for a network blip, never overnight."""
 
-    def __init__(
-        self, config: Config, device: str, deliver: Deliver, version: str, persistent: bool = True
-    ) -> None:
+    def __init__(self, config: Config, device: str, deliver: Deliver, version: str) -> None:
         self.config = config
         self.device = device
+        self.instance = secrets.token_hex(4)
+        """This process start, on the wire: tells two processes with one device id apart."""
         self.topics = Topics(config.mqtt.topic_root, config.site)
         self._deliver = deliver
         self._version = version
@@ -75,10 +85,14 @@ class Session:
         self._rejected = 0
         self._count_lock = threading.Lock()
         self._connected = threading.Event()
+        self._subscribed = threading.Event()
+        self._subscribe_mid: int | None = None
         self._network_thread: threading.Thread | None = None
         self._stopping = False
+        self._twins: dict[str, DeviceStatus] = {}  # paho's thread only
+        self._faults: tuple[str, ...] = ()  # replaced whole
         self.warn = RateLimitedLog(_LOG)
-        self.client = new_client(config.mqtt, self.client_id, persistent=persistent)
+        self.client = new_client(config.mqtt, self.client_id)
         self.client.will_set(
             self._status_topic, self.status_payload("offline"), qos=QOS, retain=True
         )
@@ -87,12 +101,13 @@ class Session:
         self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
 
     # What subclasses say
 
     @property
     def client_id(self) -> str:
-        return f"callboard-{self.config.site}-{self.device}"
+        return f"callboard-{self.config.site}-{self.device}-{self.instance}"
 
     def subscriptions(self) -> list[str]:
         """Topics to (re)subscribe at every connect."""
@@ -115,7 +130,12 @@ class Session:
         """Connect in the background; paho retries forever, with backoff, until ``stop``."""
         settings = self.config.mqtt
         _LOG.info("connecting to the broker at %s:%d", settings.host, settings.port)
-        self.client.connect_async(settings.host, settings.port, settings.keepalive)
+        self.client.connect_async(
+            settings.host,
+            settings.port,
+            settings.keepalive,
+            properties=session_properties(self.session_expiry_s),
+        )  # a clean start the first time, this session resumed after a lost connection
         self.client.loop_start()
 
     def stop(self, timeout_s: float = 2.0) -> None:
@@ -139,6 +159,10 @@ class Session:
     def wait_connected(self, timeout_s: float) -> bool:
         return self._connected.wait(timeout_s)
 
+    def wait_subscribed(self, timeout_s: float) -> bool:
+        """Connected, and the broker has confirmed this connection's subscriptions."""
+        return self._subscribed.wait(timeout_s)
+
     @property
     def alive(self) -> bool:
         """The network thread runs (connected or still trying); True until it first reports."""
@@ -156,8 +180,14 @@ class Session:
         """The owner's figures for the next DeviceStatus, replaced whole (any thread)."""
         self._figures = MappingProxyType(dict(figures))
 
+    @property
+    def faults(self) -> tuple[str, ...]:
+        """What is wrong with this session's device (another process with its id), in words."""
+        return self._faults
+
     def status_payload(self, state: str) -> bytes:
-        figures = self._figures if state == "online" else {}
+        figures = dict(self._figures) if state == "online" else {}
+        faults = (*self._faults, *figures.pop("faults", ()))
         return DeviceStatus(
             device=self.device,
             state=state,
@@ -166,6 +196,8 @@ class Session:
             uptime_s=int(time.monotonic() - self._started),
             rejected=self._rejected,
             role=self.role,
+            instance=self.instance,
+            faults=faults if state == "online" else (),
             figures=figures,
         ).payload()
 
@@ -173,9 +205,13 @@ class Session:
         """Republish the retained DeviceStatus with fresh figures."""
         self.client.publish(self._status_topic, self.status_payload("online"), qos=QOS, retain=True)
 
-    def publish(self, topic: str, payload: bytes, retain: bool = False) -> mqtt.MQTTMessageInfo:
-        """QoS 1; queued by paho while the broker is away."""
-        return self.client.publish(topic, payload, qos=QOS, retain=retain)
+    def publish(
+        self, topic: str, payload: bytes, retain: bool = False, expiry_s: int | None = None
+    ) -> mqtt.MQTTMessageInfo:
+        """QoS 1; queued by paho while the broker is away; ``expiry_s``: MQTT 5 expiry."""
+        return self.client.publish(
+            topic, payload, qos=QOS, retain=retain, properties=expiring(expiry_s)
+        )
 
     def refuse(self, topic: str, reason: str) -> None:
         """A payload broke the contract: counted, logged (rate-limited), the owner told."""
@@ -199,9 +235,8 @@ class Session:
                 self.warn.warning("connect", "the broker refused the connection: %s", reason)
                 return
             no_delay(client)
-            topics = self.subscriptions()
-            if topics:
-                client.subscribe([(topic, QOS) for topic in topics])
+            topics = [self._status_topic, *self.subscriptions()]
+            _result, self._subscribe_mid = client.subscribe([(topic, QOS) for topic in topics])
             if self.announced:
                 client.publish(
                     self._status_topic, self.status_payload("online"), qos=QOS, retain=True
@@ -218,6 +253,10 @@ class Session:
     def _on_connect_fail(self, _client: mqtt.Client, _userdata: Any) -> None:
         self._note_thread()
 
+    def _on_subscribe(self, _c: mqtt.Client, _u: Any, mid: int, _codes: Any, _p: Any) -> None:
+        if mid == self._subscribe_mid:
+            self._subscribed.set()
+
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
     ) -> None:
@@ -225,6 +264,7 @@ class Session:
         try:
             was_connected = self._connected.is_set()
             self._connected.clear()
+            self._subscribed.clear()
             if self._stopping:
                 _LOG.info("disconnected from the broker")
             elif was_connected:
@@ -235,6 +275,42 @@ class Session:
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         try:
-            self.accept(message.topic, bytes(message.payload))
+            if message.topic == self._status_topic:
+                self._note_own_status(bytes(message.payload))
+            else:
+                self.accept(message.topic, bytes(message.payload))
         except Exception:
             _LOG.exception("error while handling a message on %s", message.topic)
+
+    def _note_own_status(self, payload: bytes) -> None:
+        """Our own status topic: another process saying it is this device (a clone)?"""
+        if not payload:
+            return
+        try:
+            status = DeviceStatus.parse(payload)
+        except ContractError:
+            return
+        if status.instance is None or status.instance == self.instance:
+            return
+        if status.state == "online":
+            known = status.instance in self._twins
+            self._twins[status.instance] = status
+            if known:
+                return
+            _LOG.warning(
+                "another process is using this device id %r (instance %s, here %s): "
+                "both go on working, but give each machine its own [device] id",
+                self.device,
+                status.instance,
+                self.instance,
+            )
+        elif self._twins.pop(status.instance, None) is not None:
+            _LOG.info("the other process with device id %r has stopped", self.device)
+        else:
+            return  # an earlier run of this device saying offline: nothing new
+        self._faults = tuple(
+            f"another process uses device id {self.device} (instance {instance})"
+            for instance in sorted(self._twins)
+        )
+        if self.connected and self.announced and not self._stopping:
+            self.publish_status()  # ours again as the retained status, with the fault said

@@ -45,6 +45,7 @@ class CounterDesk(Part):
         publish: Callable[[str, str, str, datetime], None],
         wall: Callable[[], datetime],
         pin_factory: Any = None,
+        instance: str = "",
     ) -> None:
         self._config = config
         self._wall = wall
@@ -52,7 +53,7 @@ class CounterDesk(Part):
         factory = pin_factory or make_pin_factory(config.buttons.pin_factory)
         self.panel = ButtonPanel(config, deliver, factory)
         self.lights = CounterLights(config, factory)
-        self.outbox = PressOutbox(config.device, publish, config.buttons.max_age_s)
+        self.outbox = PressOutbox(config.device, publish, config.buttons.max_age_s, instance)
 
     def open(self) -> None:
         for part in (self.panel, self.lights):

@@ -87,7 +87,7 @@ class Daemon:
         )
         self.frames = Frames(self.config, screen)
         self.link = self._link_factory(self.frames.config, self.inbox.put, self._version)
-        self.board = BoardKeeper(self.frames.config)
+        self.board = BoardKeeper(self.frames.config, self.clock.wall)
         self.link_watch = LinkWatch(now)
         self.acks = AckLedger(self.link.publish_ack)
         self.status_clock = StatusClock(self.link.publish_status, now)
@@ -97,6 +97,7 @@ class Daemon:
             self.link.publish_request,
             self.clock.wall,
             self._pin_factory,
+            instance=self.link.instance,
         )
         parts: list[Part] = [
             self.board,

@@ -207,13 +207,16 @@ def start_daemon(
         port: int | None = None,
         env: dict[str, str] | None = None,
         edit: Callable[[str], str] = lambda text: text,
+        workdir: str = "",
     ) -> DaemonProcess:
-        workdir = tmp_path / device
-        workdir.mkdir(exist_ok=True)
-        path = workdir / "callboard.toml"
+        """``workdir``: a folder of its own (a second machine with the same device id)."""
+        folder = tmp_path / (workdir or device)
+        folder.mkdir(exist_ok=True)
+        workdir_path = folder
+        path = workdir_path / "callboard.toml"
         text = edit(config_text(site, port or broker.port, device, extra_display))
         path.write_text(text, encoding="utf-8")
-        daemon = DaemonProcess(path, workdir, env)
+        daemon = DaemonProcess(path, workdir_path, env)
         started.append(daemon)
         return daemon
 

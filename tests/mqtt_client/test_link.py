@@ -155,6 +155,7 @@ def test_acks_carry_the_call_id_and_millisecond_time(
         "call_id": "c-000123",
         "event": "shown",
         "ts": "2026-11-24T10:15:02.161+08:00",
+        "instance": link.instance,  # which process: two machines may share a device id
     }
 
 

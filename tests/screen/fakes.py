@@ -41,6 +41,7 @@ class RecordingLink:
         self.started = self.stopped = False
         self.alive = True
         self.connected = False
+        self.instance = "fake0001"
 
     def start(self) -> None:
         self.started = True
@@ -77,7 +78,7 @@ class StepClock:
 
     def __init__(self, wall: datetime | None = None) -> None:
         self.now = 1000.0
-        self._wall0 = wall or datetime(2026, 11, 25, 10, 15, 30).astimezone()
+        self._wall0 = wall or datetime.now().astimezone()
 
     def monotonic(self) -> float:
         return self.now
