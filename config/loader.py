@@ -169,6 +169,7 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         else defaults.screenshot,
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
+        stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
     )
     r.finish()
     if (display.width == 0) != (display.height == 0):
@@ -361,6 +362,8 @@ def _queue(r: Reader) -> QueueSettings:
         db=Path(db) if db else None,
         reset_at=r.text("reset_at", "04:00", HHMM_RE, 'a time like "04:00"'),
         number_width=r.integer("number_width", 3, 1, 4),
+        standby=r.flag("standby", False),
+        call_expiry_s=r.integer("call_expiry_s", 90, 5, 3600),
     )
     r.finish()
     return queue

@@ -47,6 +47,10 @@ class QueueSettings:
     """Local time at which numbering restarts for the new day."""
     number_width: int = 3
     """Digits in a ticket number after its prefix (A023)."""
+    standby: bool = False
+    """When another engine serves the site: wait as its standby (true) or exit, code 3."""
+    call_expiry_s: int = 90
+    """A call not delivered to a screen within this is dropped by the broker (MQTT 5)."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,8 @@ class DisplaySettings:
     """How long the newest call flashes."""
     recent: int = 8
     """How many earlier calls the recent list shows at most."""
+    stale_after_s: int = 600
+    """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from config.journal import RateLimitedLog
 from config.settings import Config
-from lobby.board import BoardState
+from lobby.board import BoardState, is_stale
 from lobby.contract import BoardSnapshot, CallEvent, Notice, ScopedNotice
 from lobby.notices import NoticeBoard
 from screen.messages import BoardTaken, Called
@@ -21,9 +23,13 @@ class BoardKeeper(Part):
 
     handles = (CallEvent, BoardSnapshot, ScopedNotice)
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, wall: Callable[[], datetime]) -> None:
         self.state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
         self.notices = NoticeBoard()
+        self._wall = wall
+        self._stale_after = config.display.stale_after_s
+        self._warn = RateLimitedLog(_LOG, interval_s=60)
+        self.stale = 0
 
     @property
     def notice(self) -> Notice:
@@ -47,10 +53,25 @@ class BoardKeeper(Part):
         return NOTHING
 
     def _call(self, call: CallEvent, now: float) -> Sequence[object]:
-        if not self.state.apply_call(call, now):
+        wall = self._wall()
+        stale = is_stale(call.ts, wall, self._stale_after)
+        if not self.state.apply_call(call, now, stale):
             return NOTHING
         _LOG.info("call %s: ticket %s to counter %s", call.id, call.ticket, call.counter)
-        return (Called(call),)
+        if stale:
+            self.stale += 1
+            self._warn.warning(
+                "stale",
+                "call %s arrived %.0f s after it was made (by this screen's clock): listed, "
+                "not announced; if calls keep arriving late, check this Pi's clock",
+                call.id,
+                (wall - call.ts).total_seconds(),
+            )
+        return (Called(call, announce=not stale),)
 
     def status(self) -> Mapping[str, Any]:
-        return {"board_seq": self.state.seq}
+        return {
+            "board_seq": self.state.seq,
+            "board_epoch": self.state.epoch,
+            "stale_calls": self.stale,
+        }

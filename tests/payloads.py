@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 TS = "2026-11-24T10:15:02+08:00"
+HANGZHOU = timezone(timedelta(hours=8))
+
+
+def now_ts() -> str:
+    """This moment, as an engine in Hangzhou stamps a call it makes."""
+    return datetime.now(HANGZHOU).isoformat(timespec="seconds")
 
 
 def call(
     ticket: str = "A023", counter: str = "3", call_id: str = "c-000123", **more: Any
 ) -> dict[str, Any]:
+    """A CallEvent made just now (an old ``ts`` makes a stale call: listed, not announced)."""
     payload = {
         "v": 1,
         "id": call_id,
@@ -18,7 +26,7 @@ def call(
         "counter": counter,
         "service": "general",
         "kind": "call",
-        "ts": TS,
+        "ts": now_ts(),
     }
     payload.update(more)
     return payload

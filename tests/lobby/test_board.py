@@ -72,10 +72,20 @@ def test_a_recall_moves_the_ticket_back_to_the_top_once() -> None:
     assert board.is_flashing(2.1)
 
 
-def test_a_late_older_event_goes_below_newer_calls_and_does_not_flash() -> None:
+def test_the_call_received_last_is_the_newest_whatever_its_ts() -> None:
+    # A sender with a wrong clock (a Pi without a clock battery): arrival order wins, so the
+    # screen shows large the call the voice announces.
     board = BoardState(flash_seconds=10)
     board.apply_call(event("A024", "2", "c2", ts="2026-11-24T10:16:00+08:00"), now=0.0)
-    board.apply_call(event("A023", "3", "c1", ts="2026-11-24T10:15:00+08:00"), now=20.0)
+    board.apply_call(event("A023", "3", "c1", ts="2026-11-24T09:15:00+08:00"), now=20.0)
+    assert [c.ticket for c in board.calls] == ["A023", "A024"]
+    assert board.is_flashing(20.1)
+
+
+def test_a_stale_call_is_listed_below_the_newest_and_does_not_flash() -> None:
+    board = BoardState(flash_seconds=10)
+    board.apply_call(event("A024", "2", "c2"), now=0.0)
+    board.apply_call(event("A023", "3", "c1"), now=20.0, stale=True)
     assert [c.ticket for c in board.calls] == ["A024", "A023"]
     assert not board.is_flashing(20.1)
 
