@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -123,7 +124,32 @@ class QueueStore:
         self._db.executescript(SCHEMA)
         hh, mm = (int(part) for part in config.queue.reset_at.split(":"))
         self._reset = timedelta(hours=hh, minutes=mm)
+        self.epoch = self._meta("epoch", "") or self.new_epoch("a new store")
         self.model = self._load()
+
+    # The store's lifetime
+
+    def new_epoch(self, why: str) -> str:
+        """A new lifetime for this store (new, or restored from a copy): its calls get ids
+        no screen has seen, and screens take its board although its numbers start again."""
+        epoch = secrets.token_hex(4)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('epoch', ?)", (epoch,))
+        self.epoch = epoch
+        _LOG.info("store epoch %s (%s)", epoch, why)
+        return epoch
+
+    @property
+    def board_seq(self) -> int:
+        return int(self._meta("board_seq", "0"))
+
+    def check_against(self, board: BoardSnapshot | None) -> None:
+        """The site's retained board is ahead of this store in this store's own lifetime:
+        the store went back in time (a restored backup, a cloned card). A new epoch keeps
+        its calls from being taken for ones the screens have already seen."""
+        if board is not None and board.epoch == self.epoch and board.seq > self.board_seq:
+            self.new_epoch(
+                f"the site's board is at seq {board.seq}, this store at {self.board_seq}"
+            )
 
     # Loading
 
@@ -189,8 +215,23 @@ class QueueStore:
         if day != self.model.day:
             _LOG.info("day %s begins: every service's numbers start from 1", day)
             self.model.new_day(day)
-        effects = self.model.apply(request, now)
+        try:
+            effects = self.model.apply(request, now)
+        except Exception as exc:  # a bug in the rules must not become a crash loop
+            self.model = self._load()
+            _LOG.exception("request %s could not be applied; recorded as refused", request.id)
+            self._record(request, f"error: {type(exc).__name__}: {exc}"[:200], day, now)
+            return [], f"not applied: {type(exc).__name__}"
         return self._commit(request, request_kind(request), effects, day, now), effects.note
+
+    def _record(
+        self, request: TicketRequest | CounterRequest, result: str, day: str, now: datetime
+    ) -> None:
+        """Mark a request applied without changes (with why), so a redelivery is a repeat."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO applied VALUES (?, ?, ?, ?, ?)",
+            (request.id, request_kind(request), day, result, format_ts(now)),
+        )
 
     def _resend(self, result: str) -> list[Outgoing]:
         row = (
@@ -284,7 +325,7 @@ class QueueStore:
         if effects.issued is not None:
             issued = effects.issued
             answer = TicketIssued(
-                id=f"t-{self._next('issued_seq'):06d}",
+                id=f"t-{self.epoch}-{self._next('issued_seq'):06d}",
                 request_id=request_id,
                 ticket=issued.ticket,
                 service=issued.service,
@@ -296,12 +337,13 @@ class QueueStore:
             called = effects.called
             seq = self._next("call_seq")
             call = CallEvent(
-                id=f"c-{seq:06d}",
+                id=f"c-{self.epoch}-{seq:06d}",
                 ticket=called.ticket,
                 counter=called.counter,
                 service=called.service,
                 kind=called.kind,
                 ts=now,
+                epoch=self.epoch,
                 request_id=request_id,
             )
             self._db.execute(
@@ -343,8 +385,10 @@ class QueueStore:
         calls = tuple(
             BoardCall(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4]), r[5]) for r in rows
         )
-        seq = int(self._meta("board_seq", "0")) if seq is None else seq
-        return BoardSnapshot(seq=seq, ts=now, calls=calls, waiting=self.model.waiting_counts())
+        seq = self.board_seq if seq is None else seq
+        return BoardSnapshot(
+            seq=seq, ts=now, calls=calls, waiting=self.model.waiting_counts(), epoch=self.epoch
+        )
 
     # Sending
 

@@ -533,6 +533,8 @@ class EngineLease:
     device: str
     ts: datetime
     epoch: str | None = None
+    nonce: str | None = None
+    """A probe's own mark, so that its sender knows its echo."""
 
     @classmethod
     def parse(cls, raw: bytes) -> EngineLease:
@@ -543,6 +545,7 @@ class EngineLease:
             device=fields.req_text("device", DEVICE_RE, 32),
             ts=_ts(fields),
             epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
+            nonce=fields.text("nonce", EPOCH_RE, 16, required=False),
         )
 
     def payload(self) -> bytes:
@@ -554,6 +557,7 @@ class EngineLease:
                     "device": self.device,
                     "ts": format_ts(self.ts),
                     "epoch": self.epoch,
+                    "nonce": self.nonce,
                 }
             )
         )

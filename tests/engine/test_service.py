@@ -3,6 +3,7 @@ and the command-line ticket machine and figures."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -177,13 +178,13 @@ def test_the_daemon_hosts_the_engine_when_embedded(
     status = peer.wait_for(
         t.status("screen-1-queue"), lambda m: m.json()["state"] == "online", timeout=20
     )
-    assert status[0].json()["role"] == "queue-engine"
+    assert status[0].json()["role"] == "engine"  # the contract's role names (2026-11-28)
     peer.subscribe(t.ticket_issued)
     peer.publish(t.ticket_request, {"v": 1, "id": "k-e", "service": "general", "ts": TS})
     peer.wait_for(t.ticket_issued)
     peer.publish(t.counter_request("2"), {"v": 1, "id": "b-e", "action": "next", "ts": TS})
     ack = peer.wait_for(t.ack("screen-1"), lambda m: m.json()["event"] == "shown", timeout=10)
-    assert ack[0].json()["call_id"] == "c-000001"
+    assert re.fullmatch(r"c-[0-9a-f]{8}-000001", ack[0].json()["call_id"])  # c-<epoch>-<seq>
     assert db.is_file() and daemon.alive
     assert daemon.stop() == 0
     peer.wait_for(t.status("screen-1-queue"), lambda m: m.json()["state"] == "offline", timeout=10)
