@@ -4,7 +4,7 @@
 #   sudo bash systemd/install.sh [--with-broker] [--queue] [--audio hdmi|jack] [--dry-run]
 #   sudo bash systemd/install.sh --uninstall [--purge] [--dry-run]
 #
-#   --with-broker   this Pi hosts the lobby's mosquitto (config/mosquitto.conf, loopback only)
+#   --with-broker   this Pi hosts the lobby's mosquitto (config/mosquitto-local.conf, loopback only)
 #   --queue         also run the queue engine as its own service (callboard-queue)
 #   --audio         send sound to the HDMI TV (default) or the 3.5 mm jack
 #   --dry-run       print what would be done, change nothing
@@ -13,30 +13,40 @@
 # overwrites /etc/callboard/callboard.toml once it exists.
 set -euo pipefail
 
-SOURCE="$(cd "$(dirname "$0")/.." && pwd)"
+SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PREFIX=/opt/callboard
 CONFIG_DIR=/etc/callboard
 STATE_DIR=/var/lib/callboard
 UNIT_DIR=/etc/systemd/system
 USER_NAME=callboard
 CMDLINE=/boot/firmware/cmdline.txt
+# The groups that own the devices the screen opens on Raspberry Pi OS. The unit names none
+# of them: systemd's User= gives the service the user's groups from /etc/group
+# (initgroups), while a group named in SupplementaryGroups= that a system lacks stops the
+# service from starting at all (status 216/GROUP). So the user joins those that exist here.
+DEVICE_GROUPS=(video render input audio gpio)
 WITH_BROKER=no QUEUE=no AUDIO=hdmi DRY=no UNINSTALL=no PURGE=no
 
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --with-broker) WITH_BROKER=yes ;;
-        --queue) QUEUE=yes ;;
-        --audio) AUDIO="${2:?--audio takes hdmi or jack}"; shift ;;
-        --dry-run) DRY=yes ;;
-        --uninstall) UNINSTALL=yes ;;
-        --purge) PURGE=yes ;;
-        *) sed -n '2,14p' "$0" >&2; exit 64 ;;
-    esac
-    shift
-done
-case "$AUDIO" in hdmi|jack) ;; *) echo "--audio takes hdmi or jack" >&2; exit 64 ;; esac
+usage() { sed -n '2,/^[^#]/ s/^#//p' "${BASH_SOURCE[0]}" >&2; exit 64; }
+
+parse_args() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --with-broker) WITH_BROKER=yes ;;
+            --queue) QUEUE=yes ;;
+            --audio) AUDIO="${2:?--audio takes hdmi or jack}"; shift ;;
+            --dry-run) DRY=yes ;;
+            --uninstall) UNINSTALL=yes ;;
+            --purge) PURGE=yes ;;
+            *) usage ;;
+        esac
+        shift
+    done
+    case "$AUDIO" in hdmi|jack) ;; *) echo "--audio takes hdmi or jack" >&2; exit 64 ;; esac
+}
 
 say() { printf '==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
 run() { if [ "$DRY" = yes ]; then printf '    would run: %s\n' "$*"; else "$@"; fi; }
 write() {  # write FILE from stdin, only if it differs
     local target="$1" content
@@ -47,12 +57,113 @@ write() {  # write FILE from stdin, only if it differs
     printf '%s\n' "$content" > "$target"
 }
 
-if [ "$DRY" = no ] && [ "$(id -u)" -ne 0 ]; then
-    echo "please run as root: sudo bash $0 $*" >&2
-    exit 1
-fi
+install_packages() {
+    say "Debian packages"
+    local packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils) missing=()
+    [ "$WITH_BROKER" = yes ] && packages+=(mosquitto mosquitto-clients)
+    for package in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+            || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        run apt-get update -qq
+        run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    fi
+    # gpiozero's pin factory for the Pi 4 and 5 (Raspberry Pi OS ships it as a package).
+    if apt-cache show python3-lgpio >/dev/null 2>&1; then
+        dpkg-query -W python3-lgpio >/dev/null 2>&1 || run apt-get install -y -qq python3-lgpio
+    fi
+}
 
-if [ "$UNINSTALL" = yes ]; then
+install_user() {
+    say "the user $USER_NAME"
+    if ! id "$USER_NAME" >/dev/null 2>&1; then
+        run useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
+            --shell /usr/sbin/nologin "$USER_NAME"
+    fi
+    local group member_of absent=()
+    member_of=" $(id -nG "$USER_NAME" 2>/dev/null || true) "
+    for group in "${DEVICE_GROUPS[@]}"; do
+        if ! getent group "$group" >/dev/null; then
+            absent+=("$group")
+        elif [[ "$member_of" != *" $group "* ]]; then
+            run usermod -aG "$group" "$USER_NAME"
+        fi
+    done
+    for group in "${absent[@]}"; do
+        case "$group" in
+            video) note "no group video here: the screen may not open the TV (/dev/dri)" ;;
+            render) note "no group render here: GPU render nodes stay root's (the board needs none)" ;;
+            input) note "no group input here: keyboards cannot stand in for the counter buttons" ;;
+            audio) note "no group audio here: the speaker may not be reachable" ;;
+            gpio) note "no group gpio here: counter buttons on GPIO need Raspberry Pi OS's udev rules" ;;
+        esac
+    done
+}
+
+install_python() {
+    say "the Python environment in $PREFIX/venv"
+    if [ ! -x "$PREFIX/venv/bin/python" ]; then
+        # System site packages: python3-lgpio comes from apt, not PyPI.
+        run python3 -m venv --system-site-packages "$PREFIX/venv"
+    fi
+    run "$PREFIX/venv/bin/pip" install --quiet --disable-pip-version-check --upgrade "$SOURCE"
+}
+
+install_config() {
+    say "the configuration in $CONFIG_DIR"
+    run install -d -m 0750 -o root -g "$USER_NAME" "$CONFIG_DIR" "$CONFIG_DIR/themes"
+    if [ ! -f "$CONFIG_DIR/callboard.toml" ]; then
+        run install -m 0640 -o root -g "$USER_NAME" "$SOURCE/config/lobby.toml" \
+            "$CONFIG_DIR/callboard.toml"
+    fi
+    run install -m 0644 "$SOURCE/config/themes/branch.toml" "$CONFIG_DIR/themes/branch.toml"
+    run install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$STATE_DIR"
+}
+
+install_broker() {
+    [ "$WITH_BROKER" = yes ] || return 0
+    say "mosquitto on this Pi (loopback only unless its config says otherwise)"
+    if [ ! -f /etc/mosquitto/conf.d/callboard.conf ]; then
+        run install -m 0644 "$SOURCE/config/mosquitto-local.conf" /etc/mosquitto/conf.d/callboard.conf
+    fi
+    run systemctl enable --now mosquitto.service
+    run systemctl restart mosquitto.service
+}
+
+install_console() {
+    say "the console of a Pi without a desktop"
+    if [ -f "$CMDLINE" ]; then
+        # No console blanking, no blinking text cursor under the board.
+        for option in consoleblank=0 vt.global_cursor_default=0; do
+            if ! grep -qw "$option" "$CMDLINE"; then
+                run sed -i "1 s/\$/ $option/" "$CMDLINE"
+            fi
+        done
+    fi
+    local card=vc4hdmi0
+    [ "$AUDIO" = jack ] && card=Headphones
+    write /etc/asound.conf <<EOF
+# written by callboard's installer: the lobby's sound goes to the $AUDIO output
+defaults.pcm.card $card
+defaults.ctl.card $card
+EOF
+}
+
+install_services() {
+    say "the services"
+    run install -m 0644 "$SOURCE/systemd/callboard.service" "$UNIT_DIR/callboard.service"
+    run install -m 0644 "$SOURCE/systemd/callboard-queue.service" "$UNIT_DIR/callboard-queue.service"
+    run systemctl daemon-reload
+    run systemctl enable callboard.service
+    [ "$QUEUE" = yes ] && run systemctl enable callboard-queue.service
+    run "$PREFIX/venv/bin/callboard" check-config "$CONFIG_DIR/callboard.toml"
+    run systemctl restart callboard.service
+    [ "$QUEUE" = yes ] && run systemctl restart callboard-queue.service
+    return 0
+}
+
+uninstall() {
     say "stopping and removing the services"
     for unit in callboard callboard-queue; do
         if systemctl list-unit-files "$unit.service" >/dev/null 2>&1; then
@@ -69,84 +180,29 @@ if [ "$UNINSTALL" = yes ]; then
     else
         say "kept $CONFIG_DIR and $STATE_DIR (the day's queue); --purge removes them"
     fi
-    exit 0
-fi
+}
 
-say "Debian packages"
-packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils)
-[ "$WITH_BROKER" = yes ] && packages+=(mosquitto mosquitto-clients)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-        || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    run apt-get update -qq
-    run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
-# gpiozero's pin factory for the Pi 4 and 5 (Raspberry Pi OS ships it as a package).
-if apt-cache show python3-lgpio >/dev/null 2>&1; then
-    dpkg-query -W python3-lgpio >/dev/null 2>&1 || run apt-get install -y -qq python3-lgpio
-fi
-
-say "the user $USER_NAME"
-if ! id "$USER_NAME" >/dev/null 2>&1; then
-    run useradd --system --home-dir "$STATE_DIR" --no-create-home --shell /usr/sbin/nologin \
-        "$USER_NAME"
-fi
-for group in video render input audio gpio; do
-    if getent group "$group" >/dev/null; then run usermod -aG "$group" "$USER_NAME"; fi
-done
-
-say "the Python environment in $PREFIX/venv"
-if [ ! -x "$PREFIX/venv/bin/python" ]; then
-    # System site packages: python3-lgpio comes from apt, not PyPI.
-    run python3 -m venv --system-site-packages "$PREFIX/venv"
-fi
-run "$PREFIX/venv/bin/pip" install --quiet --disable-pip-version-check --upgrade "$SOURCE"
-
-say "the configuration in $CONFIG_DIR"
-run install -d -m 0750 -o root -g "$USER_NAME" "$CONFIG_DIR" "$CONFIG_DIR/themes"
-if [ ! -f "$CONFIG_DIR/callboard.toml" ]; then
-    run install -m 0640 -o root -g "$USER_NAME" "$SOURCE/config/lobby.toml" \
-        "$CONFIG_DIR/callboard.toml"
-fi
-run install -m 0644 "$SOURCE/config/themes/branch.toml" "$CONFIG_DIR/themes/branch.toml"
-run install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$STATE_DIR"
-
-if [ "$WITH_BROKER" = yes ]; then
-    say "mosquitto on this Pi (loopback only unless its config says otherwise)"
-    if [ ! -f /etc/mosquitto/conf.d/callboard.conf ]; then
-        run install -m 0644 "$SOURCE/config/mosquitto-local.conf" /etc/mosquitto/conf.d/callboard.conf
+main() {
+    parse_args "$@"
+    if [ "$DRY" = no ] && [ "$(id -u)" -ne 0 ]; then
+        echo "please run as root: sudo bash $0 $*" >&2
+        exit 1
     fi
-    run systemctl enable --now mosquitto.service
-    run systemctl restart mosquitto.service
-fi
+    if [ "$UNINSTALL" = yes ]; then
+        uninstall
+        return 0
+    fi
+    install_packages
+    install_user
+    install_python
+    install_config
+    install_broker
+    install_console
+    install_services
+    say "done: journalctl -u callboard -f shows what the screen does; callboard doctor checks it"
+}
 
-say "the console of a Pi without a desktop"
-if [ -f "$CMDLINE" ]; then
-    # No console blanking, no blinking text cursor under the board.
-    for option in consoleblank=0 vt.global_cursor_default=0; do
-        if ! grep -qw "$option" "$CMDLINE"; then
-            run sed -i "1 s/\$/ $option/" "$CMDLINE"
-        fi
-    done
+# Sourced (by the tests), it only defines the steps.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    main "$@"
 fi
-card=vc4hdmi0
-[ "$AUDIO" = jack ] && card=Headphones
-write /etc/asound.conf <<EOF
-# written by callboard's installer: the lobby's sound goes to the $AUDIO output
-defaults.pcm.card $card
-defaults.ctl.card $card
-EOF
-
-say "the services"
-run install -m 0644 "$SOURCE/systemd/callboard.service" "$UNIT_DIR/callboard.service"
-run install -m 0644 "$SOURCE/systemd/callboard-queue.service" "$UNIT_DIR/callboard-queue.service"
-run systemctl daemon-reload
-run systemctl enable callboard.service
-[ "$QUEUE" = yes ] && run systemctl enable callboard-queue.service
-run "$PREFIX/venv/bin/callboard" check-config "$CONFIG_DIR/callboard.toml"
-run systemctl restart callboard.service
-[ "$QUEUE" = yes ] && run systemctl restart callboard-queue.service
-say "done: journalctl -u callboard -f shows what the screen does; callboard doctor checks it"

@@ -1,7 +1,13 @@
-"""The installer and the units, as far as a machine without systemd as PID 1 allows."""
+"""The installer and the units, as far as a machine without systemd as PID 1 allows.
+
+Its steps are shell functions: the tests run the whole script with ``--dry-run``, and
+source it to run single steps on files in a temporary folder.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,16 +15,59 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+INSTALL = ROOT / "systemd" / "install.sh"
+UNITS = [ROOT / "systemd" / "callboard.service", ROOT / "systemd" / "callboard-queue.service"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["bash", str(ROOT / "systemd" / "install.sh"), *args],
+        ["bash", str(INSTALL), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def step(script: str) -> subprocess.CompletedProcess[str]:
+    """Source the installer (which then only defines its steps) and run SCRIPT after it."""
+    return subprocess.run(
+        ["bash", "-c", f'source "{INSTALL}"\n{script}'],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def fake_system(tmp_path: Path, groups: list[str], member_of: list[str] | None) -> dict[str, str]:
+    """A PATH whose ``getent`` knows only GROUPS and whose ``id`` knows the user callboard
+    only when MEMBER_OF is given (its groups); everything else is the real machine's."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    known = " ".join(groups)
+    (bin_dir / "getent").write_text(
+        f'#!/bin/sh\ncase " {known} " in *" $2 "*) echo "$2:x:900:" ;; *) exit 2 ;; esac\n'
+    )
+    if member_of is None:
+        user = 'case "$1" in -u) echo 0 ;; *) exit 1 ;; esac\n'
+    else:
+        names = " ".join(["callboard", *member_of])
+        user = f'case "$1" in -u) echo 0 ;; -nG) echo "{names}" ;; *) echo "uid=990" ;; esac\n'
+    (bin_dir / "id").write_text("#!/bin/sh\n" + user)
+    for stub in bin_dir.iterdir():
+        stub.chmod(0o755)
+    return {"PATH": f"{bin_dir}:{os.environ['PATH']}"}
+
+
+def unit_settings(unit: Path, key: str) -> list[str]:
+    return [
+        value
+        for line in unit.read_text().splitlines()
+        if line.startswith(f"{key}=")
+        for value in line.split("=", 1)[1].split()
+    ]
 
 
 def test_the_installer_shows_every_step_without_changing_anything() -> None:
@@ -76,3 +125,53 @@ def test_units_are_hardened(unit: str, ceiling: float) -> None:
         "ProtectSystem=strict",
     ):
         assert needed in text, needed
+
+
+def test_every_group_a_unit_names_is_created_by_the_installer(tmp_path: Path) -> None:
+    """A group the unit names that the system lacks keeps systemd from starting it
+    (status 216/GROUP): on a bare Debian 12, with no callboard user and none of the
+    device groups, each group must come from the installer."""
+    out = run("--dry-run", env=fake_system(tmp_path, groups=[], member_of=None)).stdout
+    created = set(re.findall(r"would run: groupadd .*?(\S+)$", out, re.MULTILINE))
+    useradd = re.search(r"would run: useradd (.*) (\S+)$", out, re.MULTILINE)
+    assert useradd is not None, out
+    user = useradd.group(2)
+    if "--user-group" in useradd.group(1):
+        created.add(user)
+    for unit in UNITS:
+        assert unit_settings(unit, "User") == [user], unit.name
+        named = unit_settings(unit, "Group") + unit_settings(unit, "SupplementaryGroups")
+        assert set(named) <= created, (unit.name, named, created)
+    for group in ("video", "render", "input", "audio", "gpio"):
+        assert f"no group {group} here" in out
+
+
+def test_the_user_joins_the_device_groups_there_are_once(tmp_path: Path) -> None:
+    system = fake_system(tmp_path, groups=["video", "audio", "gpio"], member_of=["video"])
+    out = run("--dry-run", env=system).stdout
+    assert "useradd" not in out
+    joins = re.findall(r"would run: usermod -aG (\S+) callboard", out)
+    assert joins == ["audio", "gpio"]  # not video again; render and input are not here
+    assert "no group render here" in out and "no group input here" in out
+
+
+def test_units_verify() -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed here")
+    for unit in UNITS:
+        text = unit.read_text()
+        # verify checks that ExecStart exists; the venv is not installed on this machine.
+        assert "ExecStart=/opt/callboard/venv/bin/callboard " in text
+        copy = Path(os.environ.get("TMPDIR", "/tmp")) / f"verify-{os.getpid()}" / unit.name
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_text(text.replace("/opt/callboard/venv/bin/callboard", "/bin/true"))
+        result = subprocess.run(
+            [analyze, "verify", "--man=no", "--generators=no", str(copy)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        shutil.rmtree(copy.parent)
+        assert result.returncode == 0 and not result.stderr.strip(), result.stderr
