@@ -10,7 +10,8 @@
 #   --dry-run       print what would be done, change nothing
 #
 # It is idempotent: running it again changes nothing that is already right. It never
-# overwrites /etc/callboard/callboard.toml once it exists.
+# overwrites /etc/callboard/callboard.toml once it exists, and keeps the first
+# /etc/asound.conf it replaces (as /etc/asound.conf.before-callboard; --uninstall puts it back).
 set -euo pipefail
 
 SOURCE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,9 @@ STATE_DIR=/var/lib/callboard
 UNIT_DIR=/etc/systemd/system
 USER_NAME=callboard
 CMDLINE=/boot/firmware/cmdline.txt
+ASOUND=/etc/asound.conf
+ASOUND_BACKUP=/etc/asound.conf.before-callboard
+ASOUND_MARK="# written by callboard's installer"
 # The groups that own the devices the screen opens on Raspberry Pi OS. The unit names none
 # of them: systemd's User= gives the service the user's groups from /etc/group
 # (initgroups), while a group named in SupplementaryGroups= that a system lacks stops the
@@ -141,13 +145,45 @@ install_console() {
             fi
         done
     fi
+}
+
+is_ours() { [ -f "$1" ] && grep -qF "$ASOUND_MARK" "$1"; }
+
+install_asound() {
+    say "the sound output ($AUDIO) in $ASOUND"
     local card=vc4hdmi0
     [ "$AUDIO" = jack ] && card=Headphones
-    write /etc/asound.conf <<EOF
-# written by callboard's installer: the lobby's sound goes to the $AUDIO output
+    if [ -f "$ASOUND" ] && ! is_ours "$ASOUND"; then
+        if [ ! -e "$ASOUND_BACKUP" ]; then
+            note "keeping the system's $ASOUND as $ASOUND_BACKUP"
+            run cp -p "$ASOUND" "$ASOUND_BACKUP"
+        elif ! cmp -s "$ASOUND" "$ASOUND_BACKUP"; then
+            # Changed by hand since callboard replaced it: the site's choice, and the first
+            # backup must stay the system's own file.
+            note "$ASOUND was changed since callboard wrote it: left as it is"
+            note "(remove it and run this again to send the sound to the $AUDIO output)"
+            return 0
+        fi
+    fi
+    write "$ASOUND" <<EOF
+$ASOUND_MARK: the lobby's sound goes to the $AUDIO output
 defaults.pcm.card $card
 defaults.ctl.card $card
 EOF
+}
+
+uninstall_asound() {
+    if ! is_ours "$ASOUND"; then
+        [ -e "$ASOUND_BACKUP" ] && note "$ASOUND is not callboard's now: kept it and $ASOUND_BACKUP"
+        return 0
+    fi
+    if [ -e "$ASOUND_BACKUP" ]; then
+        say "putting back the system's $ASOUND"
+        run mv -f "$ASOUND_BACKUP" "$ASOUND"
+    else
+        say "removing callboard's $ASOUND"
+        run rm -f "$ASOUND"
+    fi
 }
 
 install_services() {
@@ -173,6 +209,7 @@ uninstall() {
     done
     run systemctl daemon-reload || true
     run rm -rf "$PREFIX"
+    uninstall_asound
     if [ "$PURGE" = yes ]; then
         say "removing the configuration, the state and the user"
         run rm -rf "$CONFIG_DIR" "$STATE_DIR"
@@ -198,6 +235,7 @@ main() {
     install_config
     install_broker
     install_console
+    install_asound
     install_services
     say "done: journalctl -u callboard -f shows what the screen does; callboard doctor checks it"
 }

@@ -175,3 +175,48 @@ def test_units_verify() -> None:
         )
         shutil.rmtree(copy.parent)
         assert result.returncode == 0 and not result.stderr.strip(), result.stderr
+
+
+def asound_step(tmp_path: Path, action: str, audio: str = "hdmi") -> str:
+    result = step(
+        f'DRY=no AUDIO={audio} ASOUND="{tmp_path}/asound.conf" '
+        f'ASOUND_BACKUP="{tmp_path}/asound.conf.before-callboard"\n{action}'
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_asound_conf_is_backed_up_once_and_put_back_on_uninstall(tmp_path: Path) -> None:
+    asound, backup = tmp_path / "asound.conf", tmp_path / "asound.conf.before-callboard"
+    system = "pcm.!default { type hw card 1 }\n"
+    asound.write_text(system)
+    assert "keeping the system's" in asound_step(tmp_path, "install_asound")
+    assert backup.read_text() == system
+    assert "defaults.pcm.card vc4hdmi0" in asound.read_text()
+    # Again, and then to the jack: the first backup stays the system's own file.
+    assert len(asound_step(tmp_path, "install_asound").splitlines()) == 1  # the heading only
+    asound_step(tmp_path, "install_asound", audio="jack")
+    assert "defaults.pcm.card Headphones" in asound.read_text()
+    assert backup.read_text() == system
+    asound_step(tmp_path, "uninstall_asound")
+    assert asound.read_text() == system and not backup.exists()
+
+
+def test_asound_conf_needs_no_backup_when_there_was_none_or_it_is_ours(tmp_path: Path) -> None:
+    asound, backup = tmp_path / "asound.conf", tmp_path / "asound.conf.before-callboard"
+    asound_step(tmp_path, "install_asound")
+    assert asound.exists() and not backup.exists()
+    asound_step(tmp_path, "uninstall_asound")
+    assert not asound.exists()
+
+
+def test_an_asound_conf_changed_by_hand_after_install_is_left_alone(tmp_path: Path) -> None:
+    asound, backup = tmp_path / "asound.conf", tmp_path / "asound.conf.before-callboard"
+    backup.write_text("the system's\n")
+    asound.write_text("the technician's own\n")
+    out = asound_step(tmp_path, "install_asound", audio="jack")
+    assert "left as it is" in out
+    assert asound.read_text() == "the technician's own\n"
+    assert backup.read_text() == "the system's\n"
+    asound_step(tmp_path, "uninstall_asound")  # not ours now: both stay
+    assert asound.read_text() == "the technician's own\n" and backup.exists()
