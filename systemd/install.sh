@@ -4,8 +4,9 @@
 #   sudo bash systemd/install.sh [--with-broker] [--queue] [--audio hdmi|jack] [--dry-run]
 #   sudo bash systemd/install.sh --uninstall [--purge] [--dry-run]
 #
-#   --with-broker   this Pi hosts the lobby's mosquitto (config/mosquitto-local.conf, loopback only)
-#   --queue         also run the queue engine as its own service (callboard-queue)
+#   --with-broker   this Pi is the whole lobby: it hosts the lobby's mosquitto
+#                   (config/mosquitto-local.conf, loopback only) and the embedded queue engine
+#   --queue         run the queue engine as its own service (callboard-queue) instead
 #   --audio         send sound to the HDMI TV (default) or the 3.5 mm jack
 #   --dry-run       print what would be done, change nothing
 #
@@ -59,6 +60,24 @@ write() {  # write FILE from stdin, only if it differs
     if [ "$DRY" = yes ]; then printf '    would write %s\n' "$target"; return 0; fi
     mkdir -p "$(dirname "$target")"
     printf '%s\n' "$content" > "$target"
+}
+
+embedded_wanted() {  # the engine runs inside the screen on a whole-lobby Pi, unless --queue
+    [ "$WITH_BROKER" = yes ] && [ "$QUEUE" = no ]
+}
+
+example_config() {  # the example config as this Pi should start with it
+    if embedded_wanted; then
+        sed '/^\[queue\]/,/^\[/ s/^embedded = false/embedded = true/' "$SOURCE/config/lobby.toml"
+    else
+        cat "$SOURCE/config/lobby.toml"
+    fi
+}
+
+config_embedded() {  # "true" or "false": [queue] embedded of a config file
+    python3 -c 'import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    print(str(tomllib.load(f).get("queue", {}).get("embedded", False)).lower())' "$1"
 }
 
 install_packages() {
@@ -116,13 +135,42 @@ install_python() {
 
 install_config() {
     say "the configuration in $CONFIG_DIR"
+    local target="$CONFIG_DIR/callboard.toml" staged
     run install -d -m 0750 -o root -g "$USER_NAME" "$CONFIG_DIR" "$CONFIG_DIR/themes"
-    if [ ! -f "$CONFIG_DIR/callboard.toml" ]; then
-        run install -m 0640 -o root -g "$USER_NAME" "$SOURCE/config/lobby.toml" \
-            "$CONFIG_DIR/callboard.toml"
+    if [ ! -f "$target" ]; then
+        if [ "$DRY" = yes ]; then
+            local how="as it is"
+            embedded_wanted && how="with [queue] embedded = true"
+            note "would install the example config as $target, $how"
+        else
+            staged="$(mktemp)"
+            example_config > "$staged"
+            install -m 0640 -o root -g "$USER_NAME" "$staged" "$target"
+            rm -f "$staged"
+        fi
+    else
+        check_embedded "$target"
     fi
     run install -m 0644 "$SOURCE/config/themes/branch.toml" "$CONFIG_DIR/themes/branch.toml"
     run install -d -m 0750 -o "$USER_NAME" -g "$USER_NAME" "$STATE_DIR"
+}
+
+check_embedded() {  # an existing config is the site's own: say what to change, never edit it
+    local config="$1" want found
+    if embedded_wanted; then want=true
+    elif [ "$QUEUE" = yes ]; then want=false
+    else return 0
+    fi
+    found="$(config_embedded "$config" 2>/dev/null)" || found=unreadable
+    [ "$found" = "$want" ] && return 0
+    if [ "$want" = true ]; then
+        note "$config stays as it is, and does not run the queue engine; for a Pi that is"
+        note "the whole lobby, set in its [queue] section:  embedded = true"
+    else
+        note "$config stays as it is, and runs the queue engine inside the screen too;"
+        note "with --queue (callboard-queue) set in its [queue] section:  embedded = false"
+    fi
+    note "then: sudo systemctl restart callboard"
 }
 
 install_broker() {

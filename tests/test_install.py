@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from config import load_config
+
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL = ROOT / "systemd" / "install.sh"
 UNITS = [ROOT / "systemd" / "callboard.service", ROOT / "systemd" / "callboard-queue.service"]
@@ -79,12 +81,15 @@ def test_the_installer_shows_every_step_without_changing_anything() -> None:
         "the Python environment in /opt/callboard/venv",
         "the configuration in /etc/callboard",
         "mosquitto on this Pi",
+        "would install the example config as /etc/callboard/callboard.toml, as it is",
         "systemctl enable callboard.service",
         "systemctl enable callboard-queue.service",
         "callboard check-config /etc/callboard/callboard.toml",
     ):
         assert step in out, step
     assert not Path("/opt/callboard").exists()
+    whole_lobby = run("--dry-run", "--with-broker").stdout
+    assert "/etc/callboard/callboard.toml, with [queue] embedded = true" in whole_lobby
 
 
 def test_the_uninstaller_keeps_the_config_and_state_unless_purged() -> None:
@@ -220,3 +225,43 @@ def test_an_asound_conf_changed_by_hand_after_install_is_left_alone(tmp_path: Pa
     assert backup.read_text() == "the system's\n"
     asound_step(tmp_path, "uninstall_asound")  # not ours now: both stay
     assert asound.read_text() == "the technician's own\n" and backup.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "embedded"),
+    [("WITH_BROKER=yes", True), ("WITH_BROKER=yes QUEUE=yes", False), ("", False)],
+)
+def test_a_whole_lobby_pi_starts_with_the_embedded_engine(
+    tmp_path: Path, options: str, embedded: bool
+) -> None:
+    result = step(f"{options}\nexample_config")
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "callboard.toml").write_text(result.stdout, encoding="utf-8")
+    assert load_config(tmp_path / "callboard.toml").queue.embedded is embedded
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="install -o needs root")
+def test_the_config_step_installs_the_whole_lobby_config_once(tmp_path: Path) -> None:
+    folders = f'CONFIG_DIR="{tmp_path}/etc" STATE_DIR="{tmp_path}/state" USER_NAME=root'
+    result = step(f"DRY=no WITH_BROKER=yes {folders}\ninstall_config")
+    assert result.returncode == 0, result.stderr
+    installed = tmp_path / "etc" / "callboard.toml"
+    assert load_config(installed).queue.embedded is True
+    assert oct(installed.stat().st_mode & 0o777) == "0o640"
+    installed.write_text(installed.read_text().replace("embedded = true", "embedded = false"))
+    again = step(f"DRY=no WITH_BROKER=yes {folders}\ninstall_config")
+    assert "embedded = true" in again.stdout  # the edit, shown
+    assert load_config(installed).queue.embedded is False  # and not made
+
+
+def test_an_existing_config_is_not_edited_but_the_edit_is_shown(tmp_path: Path) -> None:
+    config = tmp_path / "callboard.toml"
+    config.write_text((ROOT / "config" / "lobby.toml").read_text(encoding="utf-8"))
+    before = config.read_bytes()
+    shown = step(f'WITH_BROKER=yes\ncheck_embedded "{config}"').stdout
+    assert "set in its [queue] section:  embedded = true" in shown
+    assert step(f'check_embedded "{config}"').stdout == ""  # a screen of a central broker
+    assert config.read_bytes() == before
+    config.write_text(config.read_text().replace("embedded = false", "embedded = true"))
+    assert step(f'WITH_BROKER=yes\ncheck_embedded "{config}"').stdout == ""
+    assert "embedded = false" in step(f'QUEUE=yes\ncheck_embedded "{config}"').stdout
