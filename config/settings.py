@@ -42,7 +42,7 @@ class QueueSettings:
     embedded: bool = False
     """Run the queue engine inside this daemon (a one-Pi office)."""
     db: Path | None = None
-    """The SQLite file; default $STATE_DIRECTORY/queue.sqlite3, else ./callboard-queue.sqlite3."""
+    """SQLite file; default queue.sqlite3 in $STATE_DIRECTORY, else $XDG_STATE_HOME/callboard/."""
     reset_at: str = "04:00"
     """Local time at which numbering restarts for the new day."""
     number_width: int = 3

@@ -81,10 +81,19 @@ class TicketRecord:
 
 
 def default_db(config: Config) -> Path:
+    """The queue's file unless ``[queue] db`` names one: systemd's ``StateDirectory=``
+    under a unit, else the user's XDG state folder (``~/.local/state/callboard/``). Never
+    the current directory: the engine and ``callboard stats`` must find the same file
+    from wherever they are started."""
     if config.queue.db is not None:
         return config.queue.db
     state = os.environ.get("STATE_DIRECTORY")
-    return Path(state.split(":")[0]) / "queue.sqlite3" if state else Path("callboard-queue.sqlite3")
+    if state:
+        return Path(state.split(":")[0]) / "queue.sqlite3"
+    xdg = os.environ.get("XDG_STATE_HOME", "")
+    # The XDG spec: a relative path in the variable is invalid and is ignored.
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "state"
+    return base / "callboard" / "queue.sqlite3"
 
 
 def _ts(moment: datetime | None) -> str | None:

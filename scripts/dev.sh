@@ -6,12 +6,15 @@
 #   bash scripts/dev.sh test   install what the tests need, then run the linter and the suite
 #
 # Debian packages are installed with apt (as root, or through sudo); Python packages go
-# into .venv beside this repo. Running it again installs nothing new.
+# into .venv beside this repo. Running it again installs nothing new and needs no network:
+# apt and pip run only when something is missing or pyproject.toml has changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei)
 TEST_PACKAGES=(tesseract-ocr sox)
+# What pip last installed into .venv: pyproject.toml's hash, then the extras ("[test]").
+STAMP=.venv/callboard-installed
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -32,15 +35,29 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+installed() {  # is callboard with these extras in .venv, from this very pyproject.toml?
+    local extra="$1" hash stamp
+    [ -x .venv/bin/python ] && [ -f "$STAMP" ] || return 1
+    hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    stamp="$(cat "$STAMP")"
+    # The test extras hold everything the demo needs.
+    [ "$stamp" = "$hash$extra" ] || { [ -z "$extra" ] && [ "$stamp" = "$hash[test]" ]; } \
+        || return 1
+    .venv/bin/python -c "import callboard" 2>/dev/null  # the editable install still works
+}
+
 python_env() {
     local extra="$1"
+    installed "$extra" && return 0
     if [ ! -x .venv/bin/python ]; then
         say "creating the Python environment in .venv"
         python3 -m venv .venv
     fi
     say "installing callboard${extra} into .venv"
+    rm -f "$STAMP"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+    printf '%s%s\n' "$(sha256sum pyproject.toml | cut -d' ' -f1)" "$extra" > "$STAMP"
 }
 
 case "${1:-}" in

@@ -3,13 +3,16 @@
 A private mosquitto, the embedded queue engine, the board with its voice, and a small
 stand-in for the lobby's people: a ticket machine issuing tickets and counters calling the
 next customer, all through the same contract a real lobby uses. In the window, the number
-keys press counters' buttons too (Shift: recall, Ctrl: skip).
+keys press counters' buttons too (Shift: recall, Ctrl: skip). It prints what a person
+needs to reach it: its pid and where ``kill -USR1`` saves a frame, and, once the engine
+serves, a shell line that takes a ticket of one's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 import random
 import tempfile
 import threading
@@ -22,7 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from callboard.demo.broker import PrivateBroker
 from callboard.run import Lobby
 from config.settings import Config
-from lobby.contract import CounterRequest, TicketRequest, format_ts
+from lobby.contract import CounterRequest, TicketRequest
 from lobby.topics import Topics
 
 ENGINE_READY_S = 60.0
@@ -51,6 +54,27 @@ class LobbyPeople:
         )
 
 
+def ticket_command(broker: PrivateBroker, topics: Topics, service: str = "general") -> str:
+    """A bash line that takes a new ticket each time it is run and prints its TicketIssued.
+
+    The answer comes on the topic every ticket machine shares, where the demo's people get
+    theirs too: the line listens before it asks (the half second), under a request id of
+    its own (the time in nanoseconds), and prints the first answer carrying that id.
+    """
+    at = f"-h {broker.host} -p {broker.port} -q 1"
+    body = (
+        '{\\"v\\":1,\\"id\\":\\"$id\\",\\"service\\":\\"'
+        + service
+        + '\\",\\"ts\\":\\"$(date -Iseconds)\\"}'
+    )
+    return (
+        f'id=me-$(date +%s%N); grep -m1 -F "\\"$id\\"" '
+        f"<(mosquitto_sub {at} -t {topics.ticket_issued} -W 10 & sleep 0.5; "
+        f'mosquitto_pub {at} -t {topics.ticket_request} -m "{body}") '
+        "|| echo 'no answer within 10 s'"
+    )
+
+
 def _feed(
     broker: PrivateBroker,
     topics: Topics,
@@ -61,6 +85,11 @@ def _feed(
 ) -> None:
     if not ready.wait(ENGINE_READY_S) or stopped.is_set():
         return  # the engine never came up (it says why in the log): nobody to serve people
+    print(
+        "the queue engine serves. Take a ticket yourself (bash; a new one each time):\n"
+        f"  {ticket_command(broker, topics)}",
+        flush=True,
+    )
     client = mqtt.Client(
         callback_api_version=CallbackAPIVersion.VERSION2, client_id="callboard-demo-people"
     )
@@ -93,21 +122,21 @@ def run_demo(config: Config, interval_s: float = 5.0) -> int:
             key_file=None,
         )
         queue = dataclasses.replace(config.queue, embedded=True, db=Path(work) / "queue.sqlite3")
-        config = dataclasses.replace(config, mqtt=mqtt_settings, queue=queue)
+        # Absolute, so the path printed is the one written whatever the process does later.
+        display = dataclasses.replace(
+            config.display, screenshot=Path.cwd() / config.display.screenshot
+        )
+        config = dataclasses.replace(config, mqtt=mqtt_settings, queue=queue, display=display)
         topics = Topics(config.mqtt.topic_root, config.site)
+        pid = os.getpid()
         print(
-            f"demo: broker on {broker.host}:{broker.port}, the queue engine embedded; "
-            f"a customer and a call every {interval_s:g} s."
+            f"demo: pid {pid}; broker on {broker.host}:{broker.port}, the queue engine "
+            f"embedded; a customer and a call every {interval_s:g} s.\n"
+            f"kill -USR1 {pid} saves the current frame to {display.screenshot}\n"
+            "keys 1-6 in the window press counters 1-6 (Shift: recall, Ctrl: skip).\n"
+            "stop with Ctrl+C (or Esc in the window).",
+            flush=True,
         )
-        print("keys 1-6 in the window press counters 1-6 (Shift: recall, Ctrl: skip).")
-        print("take a ticket yourself:")
-        print(
-            f"  mosquitto_pub -p {broker.port} -q 1 -t {topics.ticket_request} -m "
-            '\'{"v":1,"id":"me-1","service":"vip","ts":"'
-            + format_ts(datetime.now().astimezone(), millis=False)
-            + "\"}'"
-        )
-        print("stop with Ctrl+C (or Esc in the window).", flush=True)
         stopped = threading.Event()
         lobby = Lobby(config)
         assert lobby.engine is not None  # the demo embeds it

@@ -20,7 +20,18 @@ from tests import payloads
 from tests.payloads import dumps
 
 ROOT = Path(__file__).resolve().parents[2]
-USERS = {"engine-hz-main": "e-secret", "lobby-pi-1": "d-secret", "counter-hz-main-3": "c-secret"}
+USERS = {
+    "engine-hz-main": "e-secret",
+    "lobby-pi-1": "d-secret",
+    "counter-hz-main-3": "c-secret",
+    "monitoring": "m-secret",
+}
+STATUS = "callboard/hz-main/status/"
+OWN_STATUS = {
+    "engine-hz-main": STATUS + "lobby-pi-1-queue",
+    "lobby-pi-1": STATUS + "lobby-pi-1",
+    "counter-hz-main-3": STATUS + "counter-hz-main-3",
+}
 
 
 class Client:
@@ -35,6 +46,20 @@ class Client:
         self.c.connect("127.0.0.1", port)
         self.c.loop_start()
         time.sleep(0.2)
+
+    def topics(self) -> set[str]:
+        return {topic for topic, _ in list(self.got)}
+
+    def wait_for(self, *topics: str, timeout: float = 5.0) -> set[str]:
+        """Wait until every one of TOPICS has arrived; then what arrived."""
+        deadline = time.monotonic() + timeout
+        while not set(topics) <= self.topics() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert set(topics) <= self.topics(), (topics, self.topics())
+        return self.topics()
+
+    def put(self, topic: str, payload: bytes, retain: bool = False) -> None:
+        self.c.publish(topic, payload, qos=1, retain=retain).wait_for_publish(5)
 
     def close(self) -> None:
         self.c.disconnect()
@@ -86,6 +111,41 @@ def test_a_counter_cannot_press_another_counters_button(secured: PrivateBroker) 
     assert [topic for topic, _ in engine.got] == ["callboard/hz-main/counter/3/request"]
     engine.close()
     counter.close()
+
+
+def test_only_monitoring_reads_the_statuses_each_device_its_own(secured: PrivateBroker) -> None:
+    devices = {user: Client(secured.port, user) for user in OWN_STATUS}
+    for user, topic in OWN_STATUS.items():
+        devices[user].put(topic, b'{"v":1,"state":"online"}', retain=True)
+    monitor = Client(secured.port, "monitoring")
+    monitor.c.subscribe("callboard/+/status/#", qos=1)
+    monitor.wait_for(*OWN_STATUS.values())
+    for user, client in devices.items():
+        client.c.subscribe(STATUS + "+", qos=1)
+        client.c.subscribe(STATUS + "lobby-pi-1", qos=1)  # asked for by name, too
+        client.wait_for(OWN_STATUS[user])  # a screen watches its own (a twin with its id)
+    time.sleep(0.3)  # what the ACL lets through has long arrived by now
+    for user, client in devices.items():
+        assert client.topics() == {OWN_STATUS[user]}, user
+        client.close()
+    monitor.close()
+
+
+def test_only_an_engine_takes_the_sites_lease(secured: PrivateBroker) -> None:
+    lease = "callboard/hz-main/engine/lease"
+    engine = Client(secured.port, "engine-hz-main")
+    display = Client(secured.port, "lobby-pi-1")
+    engine.c.subscribe(lease, qos=1)
+    display.c.subscribe(lease, qos=1)
+    time.sleep(0.2)
+    display.put(lease, b'{"v":1,"holder":"forged"}')
+    engine.put(lease, b'{"v":1,"holder":"lobby-pi-1-queue"}')
+    engine.wait_for(lease)
+    time.sleep(0.3)
+    assert [payload for _, payload in engine.got] == [b'{"v":1,"holder":"lobby-pi-1-queue"}']
+    assert display.got == []  # the election is the engines' business
+    engine.close()
+    display.close()
 
 
 def test_a_display_with_its_credentials_comes_online(secured: PrivateBroker, tmp_path) -> None:
