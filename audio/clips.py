@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio.pcm import PcmError, normalise, read_wav, write_wav
+from audio.reading import said_as
 from audio.tts import SpeechEngine, TtsError
 
 _LOG = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class ClipLibrary:
             return None
         voice = self._voices.get(language, language)
         rate = self._rates.get(language, 160)
-        key = f"{engines[0].name}|{voice}|{rate}|{token}".encode()
+        key = f"{engines[0].name}|{voice}|{rate}|{said_as(voice, token)}".encode()
         return self._dir / f"{language}-{hashlib.sha1(key).hexdigest()[:16]}.wav"
 
     def synthesize_now(self, language: str, token: str) -> bytes | None:
@@ -127,10 +128,11 @@ class ClipLibrary:
 
     def _synthesize(self, language: str, token: str) -> bytes | None:
         voice = self._voices.get(language, language)
+        text = said_as(voice, token)
         reasons = []
         for engine in self.engines():
             try:
-                clip = normalise(engine.synthesize(token, voice, self._rates.get(language, 160)))
+                clip = normalise(engine.synthesize(text, voice, self._rates.get(language, 160)))
             except TtsError as exc:
                 reasons.append(f"{engine.name}: {exc}")
                 continue

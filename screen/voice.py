@@ -24,7 +24,14 @@ from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
 RETRY_S = 60.0
-DEFAULT_VOICES = {"zh": "cmn", "en": "en"}
+# cmn-latn-pinyin, not cmn: espeak-ng 1.51's cmn reads most characters as pinyin spelt in
+# English ("hao four" for 号); this one reads them, and any pinyin, as Mandarin.
+DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}
+
+
+def voices(config: Config) -> dict[str, str]:
+    """The espeak-ng voice of each spoken language: the config's, else the default."""
+    return {**DEFAULT_VOICES, **config.audio.voices}
 
 
 def clip_library(
@@ -33,7 +40,7 @@ def clip_library(
     audio = config.audio
     return ClipLibrary(
         engines=lambda: open_engines(audio.engine),
-        voices={**DEFAULT_VOICES, **audio.voices},
+        voices=voices(config),
         rates={language: audio.rate_for(language) for language in audio.languages},
         cache_dir=default_cache_dir() if cache else None,
         notify=notify,

@@ -21,7 +21,7 @@ from audio.tts import EspeakNg
 from config import EXAMPLE, load_config
 from config.settings import QuietHours
 from lobby.contract import CallEvent, parse_call
-from screen.voice import needed_tokens
+from screen.voice import needed_tokens, voices
 
 
 class RecordingSpeaker:
@@ -50,7 +50,7 @@ def config():
 def clips(config, tmp_path_factory) -> ClipLibrary:
     library = ClipLibrary(
         lambda: [EspeakNg()],
-        {"zh": "cmn", "en": "en"},
+        voices(config),
         {"zh": 200, "en": 160},
         tmp_path_factory.mktemp("clips"),
     )
