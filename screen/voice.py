@@ -113,6 +113,9 @@ class Voice(Part):
 
     def start(self, now: float) -> None:
         self.clips.start()
+        fix = voices_fix(self._config)
+        for language, (_text, tokens) in sample_words(self._config).items():
+            self.clips.check_reading(language, tokens, fix)
         self.clips.warm(needed_tokens(self._config))
         self._open(now)
 

@@ -16,6 +16,7 @@ import string
 
 import pytest
 
+from audio.clips import ClipLibrary
 from audio.pcm import duration, normalise, samples
 from audio.reading import mandarin_syllables, misreading, phonemes, read, said_as, switches
 from audio.tts import EspeakNg
@@ -155,3 +156,27 @@ def test_characters_espeak_ng_reads_in_the_neutral_tone_are_said_as_pinyin() -> 
     assert said_as(PINYIN_VOICE, "5号申诉窗口") == "5号申 su4 窗口"
     assert said_as(OLD_VOICE, "办理业务") == "办理业务"  # it would read wu4 in English
     assert said_as("en", "please go to") == "please go to"
+
+
+def test_a_voice_that_misreads_is_one_warning_and_a_fault_until_put_right(caplog) -> None:
+    notes: list[object] = []
+    library = ClipLibrary(
+        lambda: [EspeakNg()],
+        {"zh": OLD_VOICE, "en": "en"},
+        {"zh": 200, "en": 160},
+        None,
+        notes.append,
+    )
+    fix = 'in [audio] write  voices = { zh = "cmn-latn-pinyin", en = "en" }'
+    library.start()
+    with caplog.at_level("WARNING", logger="audio.clips"):
+        library.check_reading("zh", ["请", "号客户到", "二"], fix)
+        library.check_reading("en", ["please go to"], fix)
+        library.close()  # after the checks queued before it
+    assert set(library.faults) == {"zh voice"}
+    assert library.faults["zh voice"] == (
+        "espeak-ng voice cmn reads 请, 号客户到 in English (en): the Mandarin part is not "
+        f"understood; {fix}"
+    )
+    assert [r.getMessage() for r in caplog.records] == [library.faults["zh voice"]]
+    assert len(notes) == 2  # each check wakes the screen, which reports the fault
