@@ -22,6 +22,9 @@ from audio.reading import LANGUAGE_NAMES, misreading, said_as
 from audio.tts import SpeechEngine, TtsError
 
 _LOG = logging.getLogger(__name__)
+# Part of every clip's cache key: raised when clips made before were wrong, so none is kept.
+# 2: the pyttsx3 worker said some clips at the rate of the language before.
+CLIP_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ class ClipLibrary:
             return None
         voice = self._voices.get(language, language)
         rate = self._rates.get(language, 160)
-        key = f"{engines[0].name}|{voice}|{rate}|{said_as(voice, token)}".encode()
+        said = said_as(voice, token)
+        key = f"v{CLIP_VERSION}|{engines[0].name}|{voice}|{rate}|{said}".encode()
         return self._dir / f"{language}-{hashlib.sha1(key).hexdigest()[:16]}.wav"
 
     def synthesize_now(self, language: str, token: str) -> bytes | None:

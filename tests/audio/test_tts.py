@@ -50,6 +50,22 @@ def test_pyttsx3_worker_says_each_utterance_into_its_own_file(worker: Pyttsx3Wor
     assert first != second  # 2.99's keep-only-the-last bug would give one sound twice
 
 
+def test_the_worker_says_each_utterance_in_its_own_voice_and_rate(worker: Pyttsx3Worker) -> None:
+    """Languages alternate as the screen asks for clips: each clip is as long as espeak-ng
+    makes it with that voice and rate (pyttsx3 once said a third of them at the rate of
+    the language before)."""
+    asked = [
+        ("please go to", "en", 160),
+        ("号客户到", "cmn-latn-pinyin", 200),
+        ("Customer", "en", 160),
+        ("请", "cmn-latn-pinyin", 200),
+    ]
+    expected = {words: duration(EspeakNg().synthesize(*words)) for words in asked}
+    for _round in range(6):
+        for words in asked:
+            assert duration(worker.synthesize(*words)) == pytest.approx(expected[words], rel=0.03)
+
+
 def test_a_killed_worker_is_restarted_and_the_next_utterance_works(worker: Pyttsx3Worker) -> None:
     before = worker.restarts
     pid = worker.pid
