@@ -110,7 +110,8 @@ def correlation(a: list[float], b: list[float]) -> float:
 
 
 def sounds_alike(heard: bytes, correct: bytes) -> tuple[bool, str]:
-    """Equal length within 5 % and a loudness envelope that follows the correct one."""
+    """Equal length within 5 % and a loudness envelope that follows the correct one (r >=
+    0.92: correct readings give 0.96 to 1.00, 务 in the neutral tone 0.84, cmn below 0.4)."""
     length = abs(duration(heard) - duration(correct)) / duration(correct)
     r = correlation(envelope(heard), envelope(correct))
     return (
