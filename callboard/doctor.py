@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,27 +114,29 @@ def check_audio(config: Config) -> list[Finding]:
     if espeak is None:
         findings.append(Finding(False, "voice", "espeak-ng is missing: sudo apt install espeak-ng"))
         return findings
-    from screen.voice import DEFAULT_VOICES
-
-    for language in config.audio.languages:
-        voice = config.audio.voices.get(language, DEFAULT_VOICES.get(language, language))
-        listed = subprocess.run(
-            [espeak, f"--voices={voice}"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-        ok = len(listed.strip().splitlines()) > 1
-        findings.append(
-            Finding(
-                ok,
-                f"voice {language}",
-                f"espeak-ng voice {voice}"
-                + (
-                    ""
-                    if ok
-                    else " is missing: check [audio] voices (espeak-ng --voices lists them)"
-                ),
-            )
-        )
+    findings += [check_voice(config, language, espeak) for language in config.audio.languages]
     return findings
+
+
+def check_voice(config: Config, language: str, espeak: str) -> Finding:
+    """The voice is there and reads a real sample (this config's wording, a ticket, the first
+    counter) as its language: espeak-ng's phonemes switch to no other language."""
+    from audio.reading import LANGUAGE_NAMES, misreading
+    from audio.tts import TtsError
+    from screen.voice import sample_words, voices, voices_fix
+
+    voice = voices(config).get(language, language)
+    name = LANGUAGE_NAMES.get(language, language)
+    text, tokens = sample_words(config)[language]
+    try:
+        wrong = misreading(language, voice, tokens, espeak)
+    except TtsError as exc:
+        fault = f"{exc} (espeak-ng --voices lists the voices)"
+        return Finding(False, f"voice {language}", f"{fault}; {voices_fix(config)}")
+    if wrong:
+        fault = f"espeak-ng voice {voice} {wrong}"
+        return Finding(False, f"voice {language}", f"{fault}; {voices_fix(config)}")
+    return Finding(True, f"voice {language}", f"espeak-ng voice {voice} reads “{text}” in {name}")
 
 
 def check_gpio(config: Config) -> Finding:

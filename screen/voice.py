@@ -18,13 +18,47 @@ from audio.clips import ClipLibrary, ClipsReady, default_cache_dir
 from audio.player import Player
 from audio.tts import open_engines
 from config.settings import Config
-from lobby.speech import DEFAULT_TEMPLATES, all_tokens
+from lobby.speech import DEFAULT_TEMPLATES, all_tokens, spoken_part
 from screen.messages import Called, StatusChanged
 from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
 RETRY_S = 60.0
-DEFAULT_VOICES = {"zh": "cmn", "en": "en"}
+# cmn-latn-pinyin, not cmn: espeak-ng 1.51's cmn reads most characters as pinyin spelt in
+# English ("hao four" for 号); this one reads them, and any pinyin, as Mandarin.
+DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}
+SAMPLE_NUMBER = "023"
+
+
+def voices(config: Config) -> dict[str, str]:
+    """The espeak-ng voice of each spoken language: the config's, else the default."""
+    return {**DEFAULT_VOICES, **config.audio.voices}
+
+
+def voices_fix(config: Config) -> str:
+    """The one line that puts the config's voices right, for a message."""
+    configured = voices(config)
+    chosen = {
+        language: DEFAULT_VOICES.get(language, configured.get(language, language))
+        for language in config.audio.languages
+    }
+    inner = ", ".join(f'{language} = "{voice}"' for language, voice in chosen.items())
+    return f"in [audio] write  voices = {{ {inner} }}"
+
+
+def sample_words(config: Config) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Per language, a sample announcement (the first service's ticket 023 to the first
+    counter) as text and as the tokens the voice says."""
+    ticket = (config.services[0].prefix if config.services else "A") + SAMPLE_NUMBER
+    counter = config.counter(config.counters[0].id if config.counters else "1")
+    out = {}
+    for language in config.audio.languages:
+        template = config.audio.templates.get(language, DEFAULT_TEMPLATES[language])
+        name = counter.spoken_name(language)
+        reading = config.audio.reading.get(language, "digits")
+        part = spoken_part(language, template, ticket, name, reading)
+        out[language] = (template.format(ticket=ticket, counter=name), part.tokens)
+    return out
 
 
 def clip_library(
@@ -33,7 +67,7 @@ def clip_library(
     audio = config.audio
     return ClipLibrary(
         engines=lambda: open_engines(audio.engine),
-        voices={**DEFAULT_VOICES, **audio.voices},
+        voices=voices(config),
         rates={language: audio.rate_for(language) for language in audio.languages},
         cache_dir=default_cache_dir() if cache else None,
         notify=notify,
@@ -79,6 +113,9 @@ class Voice(Part):
 
     def start(self, now: float) -> None:
         self.clips.start()
+        fix = voices_fix(self._config)
+        for language, (_text, tokens) in sample_words(self._config).items():
+            self.clips.check_reading(language, tokens, fix)
         self.clips.warm(needed_tokens(self._config))
         self._open(now)
 

@@ -21,7 +21,7 @@ from audio.tts import EspeakNg
 from config import EXAMPLE, load_config
 from config.settings import QuietHours
 from lobby.contract import CallEvent, parse_call
-from screen.voice import needed_tokens
+from screen.voice import needed_tokens, voices
 
 
 class RecordingSpeaker:
@@ -50,7 +50,7 @@ def config():
 def clips(config, tmp_path_factory) -> ClipLibrary:
     library = ClipLibrary(
         lambda: [EspeakNg()],
-        {"zh": "cmn", "en": "en"},
+        voices(config),
         {"zh": 200, "en": 160},
         tmp_path_factory.mktemp("clips"),
     )
@@ -217,3 +217,10 @@ def test_a_flood_of_calls_is_said_as_far_as_speech_can_and_the_rest_is_logged(
     assert chimes + announcer.skipped == 200  # every call said or logged, none lost silently
     assert announcer.backlog == 0 and announcer.skipped > 0
     assert "calls came faster than speech" in caplog.text
+
+
+def test_one_round_of_the_example_call_lasts_under_nine_seconds(config, clips) -> None:
+    """Chime, Mandarin, English once, for "A023 to counter 3" at the example's calm rates."""
+    once = dataclasses.replace(config, audio=dataclasses.replace(config.audio, repeat=1))
+    pcm = Announcer(once, clips, RecordingSpeaker()).whole_announcement(call("A023"))
+    assert 7.0 < len(pcm) / (22050 * 2) < 9.0, len(pcm) / (22050 * 2)

@@ -27,7 +27,7 @@ def assert_speech(pcm: bytes, low_s: float, high_s: float) -> None:
 
 def test_espeak_ng_says_mandarin_and_english() -> None:
     engine = EspeakNg()
-    assert_speech(engine.synthesize("号客户到", "cmn", 200), 0.5, 3.0)
+    assert_speech(engine.synthesize("号客户到", "cmn-latn-pinyin", 200), 0.5, 3.0)
     assert_speech(engine.synthesize("please go to", "en", 160), 0.4, 2.0)
 
 
@@ -43,11 +43,27 @@ def test_a_missing_espeak_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_pyttsx3_worker_says_each_utterance_into_its_own_file(worker: Pyttsx3Worker) -> None:
-    first = worker.synthesize("三号窗口", "cmn", 200)
+    first = worker.synthesize("三号窗口", "cmn-latn-pinyin", 200)
     second = worker.synthesize("Counter 3", "en", 160)
     assert_speech(first, 0.4, 3.0)
     assert_speech(second, 0.3, 2.0)
     assert first != second  # 2.99's keep-only-the-last bug would give one sound twice
+
+
+def test_the_worker_says_each_utterance_in_its_own_voice_and_rate(worker: Pyttsx3Worker) -> None:
+    """Languages alternate as the screen asks for clips: each clip is as long as espeak-ng
+    makes it with that voice and rate (pyttsx3 once said a third of them at the rate of
+    the language before)."""
+    asked = [
+        ("please go to", "en", 160),
+        ("号客户到", "cmn-latn-pinyin", 200),
+        ("Customer", "en", 160),
+        ("请", "cmn-latn-pinyin", 200),
+    ]
+    expected = {words: duration(EspeakNg().synthesize(*words)) for words in asked}
+    for _round in range(6):
+        for words in asked:
+            assert duration(worker.synthesize(*words)) == pytest.approx(expected[words], rel=0.03)
 
 
 def test_a_killed_worker_is_restarted_and_the_next_utterance_works(worker: Pyttsx3Worker) -> None:
@@ -55,7 +71,9 @@ def test_a_killed_worker_is_restarted_and_the_next_utterance_works(worker: Pytts
     pid = worker.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    assert_speech(worker.synthesize("请", "cmn", 200), 0.1, 2.0)  # restarted and asked again
+    assert_speech(
+        worker.synthesize("请", "cmn-latn-pinyin", 200), 0.1, 2.0
+    )  # restarted and asked again
     assert worker.restarts == before + 1
     assert worker.pid != pid
 
@@ -68,10 +86,10 @@ def test_a_wedged_worker_is_killed_after_its_timeout() -> None:
         os.kill(pid, signal.SIGSTOP)  # a hang, as runAndWait is known to do
         wedged.timeout_s = 0.5
         with pytest.raises(TtsError, match="wedged"):
-            wedged.synthesize("请", "cmn", 200)
+            wedged.synthesize("请", "cmn-latn-pinyin", 200)
         assert wedged.restarts == 1 and wedged.pid != pid
         wedged.timeout_s = 5
-        assert_speech(wedged.synthesize("请", "cmn", 200), 0.1, 2.0)
+        assert_speech(wedged.synthesize("请", "cmn-latn-pinyin", 200), 0.1, 2.0)
     finally:
         wedged.close()
 
