@@ -7,11 +7,13 @@ technician fixing a lobby by phone can read the whole list out and fix it in one
 from __future__ import annotations
 
 import re
+import ssl
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from config.files import FONT_KINDS, font_problem, sqlite_problem
 from config.plugins import PIN_FACTORIES, TTS_ENGINES, names
 from config.reader import LANGUAGE_RE, Reader
 from config.settings import (
@@ -28,6 +30,7 @@ from config.settings import (
 from config.theme import BUILT_IN, Theme, load_theme
 from lobby.errors import ConfigError
 from lobby.speech import DEFAULT_TEMPLATES, READINGS, template_fields
+from lobby.wording import WORDED_LANGUAGES
 
 SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -62,11 +65,54 @@ def _mqtt(r: Reader, base: Path) -> MqttSettings:
         key_file=r.path("key_file", base),
     )
     r.finish()
+    missing = False
     for name in ("ca_file", "cert_file", "key_file"):
         given = getattr(settings, name)
         if given is not None and not given.is_file():
             r.problem(name, str(given), "an existing file")
+            missing = True
+    if settings.key_file is not None and settings.cert_file is None:
+        r.problem("key_file", str(settings.key_file), "a key set together with cert_file")
+    elif not missing:
+        _tls_files(r, settings)
     return settings
+
+
+class _Passphrase(Exception):
+    """The client key asked for a passphrase: nobody is there to type it."""
+
+
+def _no_passphrase() -> str:
+    raise _Passphrase
+
+
+def _tls_files(r: Reader, settings: MqttSettings) -> None:
+    """Load the certificates as paho will when it connects, so a file that is no PEM
+    certificate, or a key that does not match, is named now and not by a crash at start."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if settings.ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=str(settings.ca_file))
+        except (ssl.SSLError, OSError) as exc:
+            r.problem("ca_file", str(settings.ca_file), f"PEM CA certificates ({_why(exc)})")
+    if settings.cert_file is None:
+        return
+    key = str(settings.key_file) if settings.key_file is not None else None
+    try:
+        context.load_cert_chain(str(settings.cert_file), key, password=_no_passphrase)
+    except _Passphrase:
+        r.problem("key_file", key, "a key without a passphrase (nobody can type it at start)")
+    except (ssl.SSLError, OSError) as exc:
+        r.problem(
+            "cert_file",
+            str(settings.cert_file),
+            f"a PEM client certificate and its key ({_why(exc)})",
+        )
+
+
+def _why(exc: ssl.SSLError | OSError) -> str:
+    reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+    return str(reason).lower().replace("_", " ")
 
 
 def _service(r: Reader) -> Service:
@@ -163,7 +209,7 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         height=r.integer("height", 0, 0, 4320),
         fullscreen=_fullscreen(r),
         theme=_theme(r, base),
-        font=r.path("font", base),
+        font=r.file("font", base, font_problem, f"a font file ({FONT_KINDS})"),
         screenshot=Path(shot)
         if (shot := r.text("screenshot", "", expected="a file path"))
         else defaults.screenshot,
@@ -171,12 +217,12 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         recent=r.integer("recent", defaults.recent, 1, 19),
     )
     r.finish()
+    if display.screenshot.is_absolute() and display.screenshot.is_dir():
+        r.problem("screenshot", str(display.screenshot), "a PNG file's path, not a folder")
     if (display.width == 0) != (display.height == 0):
         r.problem(
             "width", display.width, "width and height both set, or both 0 (the screen's size)"
         )
-    if display.font is not None and not display.font.is_file():
-        r.problem("font", str(display.font), "an existing font file")
     return display
 
 
@@ -219,12 +265,52 @@ def _cross_check(config: Config, problems: list[str]) -> None:
             pins[pin] = f"counters[{i}].{kind}"
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
-        for service_id in counter.services:
+        for j, service_id in enumerate(counter.services):
             if service_id not in known:
                 problems.append(
                     f"counters[{i}].services: found {service_id!r}, expected one of the "
                     f"[[services]] ids ({', '.join(sorted(known)) or 'none defined'})"
                 )
+            elif service_id in counter.services[:j]:
+                problems.append(
+                    f"counters[{i}].services: found {service_id!r} again, expected each "
+                    "service once, in the order the counter serves them"
+                )
+
+
+def _whole_lobby(r: Reader, config: Config) -> None:
+    """A lobby has services to take tickets for and counters to call them to; a board
+    with neither is a screen that can only ever say "please take a ticket"."""
+    for kind, items, example in (
+        ("services", config.services, 'id = "general", prefix = "A"'),
+        ("counters", config.counters, 'id = "1", services = ["general"]'),
+    ):
+        if not items and not any(p.startswith(f"{kind}:") for p in r.problems):
+            r.problems.append(f"{kind}: found none, expected at least one [[{kind}]] ({example})")
+
+
+def _languages(
+    r: Reader, name: str, known: tuple[str, ...], who: str, required: bool
+) -> tuple[str, ...] | None:
+    """A list of languages, each one ``known`` and listed once, the wrong ones named by
+    their index; None when the key is absent (the caller has the default)."""
+    listed: Any = r.get(
+        name,
+        lambda v: isinstance(v, list) and (bool(v) or not required),
+        f"a {'non-empty ' if required else ''}list of languages {who} ({', '.join(known)})",
+        None,
+    )
+    if listed is None:
+        return None
+    kept: list[str] = []
+    for i, language in enumerate(listed):
+        if not isinstance(language, str) or language not in known:
+            r.problem(f"{name}[{i}]", language, f"a language {who} ({', '.join(known)})")
+        elif language in kept:
+            r.problem(f"{name}[{i}]", language, "each language listed once")
+        else:
+            kept.append(language)
+    return tuple(kept)
 
 
 def parse_config(
@@ -234,33 +320,26 @@ def parse_config(
     base = base or Path.cwd()
     problems: list[str] = []
     r = Reader(data, "", problems)
-    languages = r.get(
-        "languages",
-        lambda v: (
-            isinstance(v, list)
-            and bool(v)
-            and all(isinstance(x, str) and LANGUAGE_RE.fullmatch(x) for x in v)
-        ),
-        'a non-empty list of language codes, e.g. ["zh", "en"]',
-        ["zh", "en"],
-    )
+    languages = _languages(r, "languages", WORDED_LANGUAGES, "the board has wording for", True)
+    languages = languages or Config.languages
     config = Config(
         site=r.text("site", pattern=SITE_RE, expected="a lobby id of 1-32 of a-z, 0-9, _ or -"),
         device=r.text(
             "device", pattern=DEVICE_RE, expected="a device id of 1-32 letters, digits, _ or -"
         ),
         site_name=r.names("site_name"),
-        languages=tuple(languages),
+        languages=languages,
         mqtt=_mqtt(r.table("mqtt"), base),
         queue=_queue(r.table("queue")),
         services=tuple(_service(s) for s in r.tables("services")),
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
-        audio=_audio(r.table("audio"), tuple(languages)),
+        audio=_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
         source=source,
     )
     r.finish()
+    _whole_lobby(r, config)
     _cross_check(config, problems)
     if problems:
         raise ConfigError(source, problems)
@@ -319,12 +398,9 @@ def _rates(r: Reader) -> dict[str, int]:
 
 
 def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
-    spoken = r.get(
-        "languages",
-        lambda v: isinstance(v, list) and all(isinstance(x, str) and x in SPEAKABLE for x in v),
-        f"a list of languages the voice speaks ({', '.join(SPEAKABLE)})",
-        [lang for lang in languages if lang in SPEAKABLE],
-    )
+    spoken = _languages(r, "languages", SPEAKABLE, "the voice speaks", False)
+    if spoken is None:
+        spoken = tuple(lang for lang in languages if lang in SPEAKABLE)
     audio = AudioSettings(
         enabled=r.flag("enabled", True),
         engine=r.get(
@@ -335,7 +411,7 @@ def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
         ),
         volume=r.number("volume", 0.8, 0.0, 1.0),
         repeat=r.integer("repeat", 2, 1, 3),
-        languages=tuple(spoken),
+        languages=spoken,
         templates=_per_language(
             r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
         ),
@@ -356,6 +432,9 @@ def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
 
 def _queue(r: Reader) -> QueueSettings:
     db = r.text("db", "", expected="a file path")
+    # A relative path is the daemon's working directory's business, not this shell's.
+    if db and Path(db).is_absolute() and (why := sqlite_problem(Path(db))) is not None:
+        r.problem("db", db, f"an SQLite database file (or a new one's name), but {why}")
     queue = QueueSettings(
         embedded=r.flag("embedded", False),
         db=Path(db) if db else None,

@@ -22,7 +22,8 @@ def _describe(value: object) -> str:
     kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
     kind = kinds.get(type(value), "a table" if isinstance(value, dict) else "a list")
     shown = repr(value) if not isinstance(value, dict | list) else ""
-    return f"{kind} {shown}".strip() if len(shown) < 60 else kind
+    room = 160 if isinstance(value, str) else 60  # a file's path is worth its length
+    return f"{kind} {shown}".strip() if len(shown) < room else kind
 
 
 class Reader:
@@ -87,6 +88,20 @@ class Reader:
     def path(self, name: str, base: Path) -> Path | None:
         text = self.text(name, "", expected="a file path")
         return (base / text) if text else None
+
+    def file(
+        self, name: str, base: Path, problem_of: Callable[[Path], str | None], expected: str
+    ) -> Path | None:
+        """A path to a file that must really be of a kind (``problem_of`` reads it and says
+        why not); None when unset or wrong, the problem naming the key and the reason."""
+        path = self.path(name, base)
+        if path is None:
+            return None
+        why = problem_of(path)
+        if why is not None:
+            self.problem(name, str(path), f"{expected}, but {why}")
+            return None
+        return path
 
     def table(self, name: str) -> Reader:
         self._known.add(name)
