@@ -290,13 +290,27 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from callboard.run import Lobby
+    from callboard.out_of_service import OutOfService, log_problems
+    from callboard.run import Lobby, usable_config
     from callboard.systemd import Systemd
+    from lobby.errors import DisplayError
 
     path = args.config
     if path is None:
         path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else EXAMPLE
-    config = _config_or_exit(path)
+    supervisor = Systemd()
+    try:
+        config = usable_config(path)
+    except ConfigError as exc:
+        log_problems(exc)
+        try:  # a calm page on the lobby's TV until the file is fixed, not a restart loop
+            fixed = OutOfService(path, exc.problems, usable_config, supervisor).run()
+        except DisplayError as no_screen:
+            _LOG.error("%s", no_screen)
+            return EXIT_CONFIG
+        if fixed is None:
+            return 0
+        config = fixed
     _LOG.info(
         "callboard %s for site %s (device %s), config %s",
         __version__,
@@ -304,7 +318,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config.device,
         path,
     )
-    return Lobby(config, Systemd()).run()
+    return Lobby(config, supervisor).run()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
