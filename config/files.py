@@ -3,12 +3,14 @@
 ``/etc/passwd`` as a font, a web page saved as ``logo.png`` or a logo cut short by a
 failed copy would pass an "is it a file?" check and then stop the screen at its first
 frame. These checks read the file's structure, without pygame (the config may not import
-it): a font's table directory, an image's chunks and size, an SQLite header. Each answers
-None when the file is what it should be, else a short reason for the loader's line.
+it): a font's table directory, an image's chunks and size, an SQLite header, TLS files
+loaded by ``ssl`` as paho loads them. Each answers None when the file is what it should
+be, else a short reason for the loader's line.
 """
 
 from __future__ import annotations
 
+import ssl
 import struct
 import zlib
 from pathlib import Path
@@ -185,3 +187,42 @@ def sqlite_problem(path: Path) -> str | None:
     if size == 0 or head == _SQLITE:
         return None
     return "it is not an SQLite database"
+
+
+PASSPHRASE = "nobody can type one at start"
+"""The reason given for a client key that asks for a passphrase."""
+
+
+class _Passphrase(Exception):
+    """The client key asked for a passphrase."""
+
+
+def _no_passphrase() -> str:
+    raise _Passphrase
+
+
+def _ssl_reason(exc: ssl.SSLError | OSError) -> str:
+    reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+    return str(reason).lower().replace("_", " ")
+
+
+def ca_problem(path: Path) -> str | None:
+    """None for a PEM file of CA certificates ``ssl`` loads."""
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=str(path))
+    except (ssl.SSLError, OSError) as exc:
+        return _ssl_reason(exc)
+    return None
+
+
+def client_certificate_problem(cert: Path, key: Path | None) -> str | None:
+    """None for a PEM client certificate and its key (in ``key``, or in the same file)
+    that ``ssl`` loads without asking for a passphrase; else ``PASSPHRASE`` or why not."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        context.load_cert_chain(str(cert), str(key) if key else None, password=_no_passphrase)
+    except _Passphrase:
+        return PASSPHRASE
+    except (ssl.SSLError, OSError) as exc:
+        return _ssl_reason(exc)
+    return None

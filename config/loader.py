@@ -7,29 +7,33 @@ technician fixing a lobby by phone can read the whole list out and fix it in one
 from __future__ import annotations
 
 import re
-import ssl
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from config.files import FONT_KINDS, font_problem, sqlite_problem
-from config.plugins import PIN_FACTORIES, TTS_ENGINES, names
-from config.reader import LANGUAGE_RE, Reader
+from config.audio_table import HHMM_RE, read_audio
+from config.files import (
+    FONT_KINDS,
+    PASSPHRASE,
+    ca_problem,
+    client_certificate_problem,
+    font_problem,
+    sqlite_problem,
+)
+from config.plugins import PIN_FACTORIES, names
+from config.reader import Reader
 from config.settings import (
-    AudioSettings,
     ButtonSettings,
     Config,
     Counter,
     DisplaySettings,
     MqttSettings,
     QueueSettings,
-    QuietHours,
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
 from lobby.errors import ConfigError
-from lobby.speech import DEFAULT_TEMPLATES, READINGS, template_fields
 from lobby.wording import WORDED_LANGUAGES
 
 SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
@@ -37,8 +41,6 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
-VOICE_RE = re.compile(r"[A-Za-z0-9_+/-]{1,40}")
-SPEAKABLE = tuple(DEFAULT_TEMPLATES)
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -78,41 +80,19 @@ def _mqtt(r: Reader, base: Path) -> MqttSettings:
     return settings
 
 
-class _Passphrase(Exception):
-    """The client key asked for a passphrase: nobody is there to type it."""
-
-
-def _no_passphrase() -> str:
-    raise _Passphrase
-
-
 def _tls_files(r: Reader, settings: MqttSettings) -> None:
     """Load the certificates as paho will when it connects, so a file that is no PEM
     certificate, or a key that does not match, is named now and not by a crash at start."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if settings.ca_file is not None:
-        try:
-            context.load_verify_locations(cafile=str(settings.ca_file))
-        except (ssl.SSLError, OSError) as exc:
-            r.problem("ca_file", str(settings.ca_file), f"PEM CA certificates ({_why(exc)})")
+    if settings.ca_file is not None and (why := ca_problem(settings.ca_file)) is not None:
+        r.problem("ca_file", str(settings.ca_file), f"PEM CA certificates ({why})")
     if settings.cert_file is None:
         return
-    key = str(settings.key_file) if settings.key_file is not None else None
-    try:
-        context.load_cert_chain(str(settings.cert_file), key, password=_no_passphrase)
-    except _Passphrase:
-        r.problem("key_file", key, "a key without a passphrase (nobody can type it at start)")
-    except (ssl.SSLError, OSError) as exc:
-        r.problem(
-            "cert_file",
-            str(settings.cert_file),
-            f"a PEM client certificate and its key ({_why(exc)})",
-        )
-
-
-def _why(exc: ssl.SSLError | OSError) -> str:
-    reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
-    return str(reason).lower().replace("_", " ")
+    found = client_certificate_problem(settings.cert_file, settings.key_file)
+    if found == PASSPHRASE:
+        r.problem("key_file", str(settings.key_file), f"a key without a passphrase ({found})")
+    elif found is not None:
+        where = str(settings.cert_file)
+        r.problem("cert_file", where, f"a PEM client certificate and its key ({found})")
 
 
 def _service(r: Reader) -> Service:
@@ -289,30 +269,6 @@ def _whole_lobby(r: Reader, config: Config) -> None:
             r.problems.append(f"{kind}: found none, expected at least one [[{kind}]] ({example})")
 
 
-def _languages(
-    r: Reader, name: str, known: tuple[str, ...], who: str, required: bool
-) -> tuple[str, ...] | None:
-    """A list of languages, each one ``known`` and listed once, the wrong ones named by
-    their index; None when the key is absent (the caller has the default)."""
-    listed: Any = r.get(
-        name,
-        lambda v: isinstance(v, list) and (bool(v) or not required),
-        f"a {'non-empty ' if required else ''}list of languages {who} ({', '.join(known)})",
-        None,
-    )
-    if listed is None:
-        return None
-    kept: list[str] = []
-    for i, language in enumerate(listed):
-        if not isinstance(language, str) or language not in known:
-            r.problem(f"{name}[{i}]", language, f"a language {who} ({', '.join(known)})")
-        elif language in kept:
-            r.problem(f"{name}[{i}]", language, "each language listed once")
-        else:
-            kept.append(language)
-    return tuple(kept)
-
-
 def parse_config(
     data: Mapping[str, Any], source: str = "<config>", base: Path | None = None
 ) -> Config:
@@ -320,7 +276,7 @@ def parse_config(
     base = base or Path.cwd()
     problems: list[str] = []
     r = Reader(data, "", problems)
-    languages = _languages(r, "languages", WORDED_LANGUAGES, "the board has wording for", True)
+    languages = r.languages("languages", WORDED_LANGUAGES, "the board has wording for", True)
     languages = languages or Config.languages
     config = Config(
         site=r.text("site", pattern=SITE_RE, expected="a lobby id of 1-32 of a-z, 0-9, _ or -"),
@@ -334,7 +290,7 @@ def parse_config(
         services=tuple(_service(s) for s in r.tables("services")),
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
-        audio=_audio(r.table("audio"), languages),
+        audio=read_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
         source=source,
     )
@@ -344,90 +300,6 @@ def parse_config(
     if problems:
         raise ConfigError(source, problems)
     return config
-
-
-HHMM_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-def _per_language(
-    r: Reader, name: str, check: Callable[[str], bool], expected: str
-) -> dict[str, str]:
-    table: dict[str, Any] = r.get(
-        name, lambda v: isinstance(v, dict), f"a table per language of {expected}", {}
-    )
-    out: dict[str, str] = {}
-    for language, value in table.items():
-        if not LANGUAGE_RE.fullmatch(language) or not isinstance(value, str) or not check(value):
-            r.problem(f"{name}.{language}", value, expected)
-        else:
-            out[language] = value
-    return out
-
-
-def _template_ok(text: str) -> bool:
-    try:
-        fields = template_fields(text)
-    except ValueError:
-        return False
-    return "ticket" in fields and fields <= {"ticket", "counter"}
-
-
-def _quiet(r: Reader) -> QuietHours:
-    hours = QuietHours(
-        start=r.text("from", "00:00", HHMM_RE, 'a time like "12:00"'),
-        end=r.text("to", "00:00", HHMM_RE, 'a time like "13:30"'),
-        volume=r.number("volume", 0.0, 0.0, 1.0),
-    )
-    r.finish()
-    return hours
-
-
-def _rates(r: Reader) -> dict[str, int]:
-    def ok(v: Any) -> bool:
-        if isinstance(v, int) and not isinstance(v, bool):
-            return 80 <= v <= 400
-        return isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and 80 <= n <= 400
-            for k, n in v.items()
-        )
-
-    value: int | dict[str, int] = r.get(
-        "rate", ok, "words per minute from 80 to 400, or a table of them per language", {}
-    )
-    return {lang: value for lang in SPEAKABLE} if isinstance(value, int) else dict(value)
-
-
-def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
-    spoken = _languages(r, "languages", SPEAKABLE, "the voice speaks", False)
-    if spoken is None:
-        spoken = tuple(lang for lang in languages if lang in SPEAKABLE)
-    audio = AudioSettings(
-        enabled=r.flag("enabled", True),
-        engine=r.get(
-            "engine",
-            lambda v: v in names(TTS_ENGINES),
-            f"a registered speech engine ({', '.join(names(TTS_ENGINES)) or 'none'})",
-            "pyttsx3",
-        ),
-        volume=r.number("volume", 0.8, 0.0, 1.0),
-        repeat=r.integer("repeat", 2, 1, 3),
-        languages=spoken,
-        templates=_per_language(
-            r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
-        ),
-        reading=_per_language(r, "reading", lambda v: v in READINGS, '"digits" or "whole"'),
-        voices=_per_language(
-            r,
-            "voices",
-            lambda v: bool(VOICE_RE.fullmatch(v)),
-            "an espeak-ng voice name like cmn or en",
-        ),
-        rate=_rates(r),
-        chime=r.flag("chime", True),
-        quiet=tuple(_quiet(q) for q in r.tables("quiet")),
-    )
-    r.finish()
-    return audio
 
 
 def _queue(r: Reader) -> QueueSettings:

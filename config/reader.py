@@ -103,6 +103,29 @@ class Reader:
             return None
         return path
 
+    def languages(
+        self, name: str, known: tuple[str, ...], who: str, required: bool
+    ) -> tuple[str, ...] | None:
+        """A list of languages, each one ``known`` and listed once, the wrong ones named by
+        their index; None when the key is absent (the caller has the default)."""
+        listed: Any = self.get(
+            name,
+            lambda v: isinstance(v, list) and (bool(v) or not required),
+            f"a {'non-empty ' if required else ''}list of languages {who} ({', '.join(known)})",
+            None,
+        )
+        if listed is None:
+            return None
+        kept: list[str] = []
+        for i, language in enumerate(listed):
+            if not isinstance(language, str) or language not in known:
+                self.problem(f"{name}[{i}]", language, f"a language {who} ({', '.join(known)})")
+            elif language in kept:
+                self.problem(f"{name}[{i}]", language, "each language listed once")
+            else:
+                kept.append(language)
+        return tuple(kept)
+
     def table(self, name: str) -> Reader:
         self._known.add(name)
         value = self._table.get(name, {})

@@ -268,7 +268,7 @@ def test_tls_files_are_loaded_as_the_broker_link_will_load_them(tmp_path: Path) 
     ]
     assert mqtt(cert_file=locked_cert, key_file=locked_key) == [
         f"mqtt.key_file: found a string '{locked_key}', expected a key without a passphrase "
-        "(nobody can type it at start)"
+        "(nobody can type one at start)"
     ]
 
 
