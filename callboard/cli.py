@@ -12,6 +12,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from callboard import __version__
+from callboard.inputs import (
+    day,
+    exit_with,
+    file_of_kind,
+    moment,
+    queue_db_problem,
+    reason,
+    seconds,
+    size,
+    writable_or_exit,
+)
 from config import EXAMPLE, Config, load_config
 from lobby.errors import CallboardError, ConfigError, ContractError
 
@@ -20,6 +31,7 @@ T = TypeVar("T")
 DEFAULT_CONFIG = Path("/etc/callboard/callboard.toml")
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -48,23 +60,6 @@ def _print_config_error(exc: ConfigError) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1920x1080") from None
-    if not (64 <= width <= 7680 and 64 <= height <= 4320):
-        raise argparse.ArgumentTypeError(f"{text!r} is outside 64x64..7680x4320")
-    return width, height
-
-
-def _moment(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text).astimezone()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-11-25T10:15") from None
-
-
 def cmd_check_config(args: argparse.Namespace) -> int:
     config = _config_or_exit(args.path)
     print(
@@ -89,21 +84,28 @@ def _payload(path: Path | None, parse: Callable[[bytes], T], what: str) -> T | N
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    import pygame
+
     from display.render import render_board, render_size
     from lobby.contract import BoardSnapshot, Notice
 
     config = _config_or_exit(args.config)
     snapshot = _payload(args.board, BoardSnapshot.parse, "BoardSnapshot")
     notice = _payload(args.notice, Notice.parse, "Notice")
-    render_board(
-        config,
-        snapshot,
-        args.out,
-        render_size(config, args.size),
-        args.time,
-        link_up=not args.offline,
-        notice=notice,
-    )
+    writable_or_exit(args.out)
+    try:
+        render_board(
+            config,
+            snapshot,
+            args.out,
+            render_size(config, args.size),
+            args.time,
+            link_up=not args.offline,
+            notice=notice,
+        )
+    except (OSError, pygame.error) as exc:  # a font or image that passed its checks, yet…
+        print(f"could not draw the board: {reason(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
     print(f"wrote {args.out}")
     return 0
 
@@ -125,6 +127,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     except ContractError as exc:
         print(f"not a call: {exc.reason}", file=sys.stderr)
         return EXIT_CONFIG
+    writable_or_exit(args.out)
     clips = clip_library(config, cache=not args.no_cache)
     try:
         pcm = Announcer(config, clips, Player()).whole_announcement(call)
@@ -186,8 +189,12 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
     from callboard.systemd import Systemd
     from engine.service import QueueEngine
+    from engine.store import default_db
 
     config = _config_or_exit(args.config)
+    problem = queue_db_problem(args.db or default_db(config))
+    if problem is not None:
+        exit_with(problem)
     engine = QueueEngine(config, args.db, __version__, Systemd())
     signal.signal(signal.SIGTERM, lambda *_: engine.stop())
     signal.signal(signal.SIGINT, lambda *_: engine.stop())
@@ -256,6 +263,8 @@ def cmd_ticket(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from engine.stats import as_csv, as_table, day_stats
     from engine.store import default_db
 
@@ -265,7 +274,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"no queue database at {db} (the engine writes it; see [queue] db)", file=sys.stderr)
         return EXIT_FAILURE
     day = args.date or datetime.now().astimezone().date().isoformat()
-    rows = day_stats(db, day)
+    try:
+        rows = day_stats(db, day)
+    except sqlite3.DatabaseError as exc:
+        print(f"{db}: not a queue database ({exc})", file=sys.stderr)
+        return EXIT_CONFIG
     print(as_csv(rows) if args.csv else as_table(rows, day), end="" if args.csv else "\n")
     return 0
 
@@ -277,13 +290,27 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from callboard.run import Lobby
+    from callboard.out_of_service import OutOfService, log_problems
+    from callboard.run import Lobby, usable_config
     from callboard.systemd import Systemd
+    from lobby.errors import DisplayError
 
     path = args.config
     if path is None:
         path = DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else EXAMPLE
-    config = _config_or_exit(path)
+    supervisor = Systemd()
+    try:
+        config = usable_config(path)
+    except ConfigError as exc:
+        log_problems(exc)
+        try:  # a calm page on the lobby's TV until the file is fixed, not a restart loop
+            fixed = OutOfService(path, exc.problems, usable_config, supervisor).run()
+        except DisplayError as no_screen:
+            _LOG.error("%s", no_screen)
+            return EXIT_CONFIG
+        if fixed is None:
+            return 0
+        config = fixed
     _LOG.info(
         "callboard %s for site %s (device %s), config %s",
         __version__,
@@ -291,7 +318,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config.device,
         path,
     )
-    return Lobby(config, Systemd()).run()
+    return Lobby(config, supervisor).run()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -318,16 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the board on a private broker with sample calls")
     demo.add_argument("--config", type=Path, default=None, help="config (default: the example)")
-    demo.add_argument("--interval", type=float, default=5.0, help="seconds between sample calls")
+    demo.add_argument("--interval", type=seconds, default=5.0, help="seconds between sample calls")
     demo.set_defaults(func=cmd_demo)
 
     render = sub.add_parser("render", help="draw one frame of a BoardSnapshot to a PNG")
     render.add_argument("--config", type=Path, required=True)
     render.add_argument("--board", type=Path, help="a BoardSnapshot payload (JSON file)")
     render.add_argument("--notice", type=Path, help="a Notice payload (JSON file)")
-    render.add_argument("--out", type=Path, required=True, help="the PNG to write")
-    render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: the config's)")
-    render.add_argument("--time", type=_moment, help="clock time to show, e.g. 2026-11-25T10:15")
+    render.add_argument("--out", type=file_of_kind(".png"), required=True, help="the PNG to write")
+    render.add_argument("--size", type=size, help="e.g. 1920x1080 (default: the config's)")
+    render.add_argument("--time", type=moment, help="clock time to show, e.g. 2026-11-25T10:15")
     render.add_argument("--offline", action="store_true", help="show the reconnecting badge")
     render.set_defaults(func=cmd_render)
 
@@ -336,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--ticket", required=True, help="e.g. A023")
     say.add_argument("--counter", required=True, help="a counter id, e.g. 3")
     say.add_argument("--service", default="general", help="its service id (default general)")
-    say.add_argument("--out", type=Path, required=True, help="the WAV to write")
+    say.add_argument("--out", type=file_of_kind(".wav"), required=True, help="the WAV to write")
     say.add_argument("--no-cache", action="store_true", help="synthesise every clip afresh")
     say.set_defaults(func=cmd_say)
 
@@ -352,12 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
     ticket.add_argument("--config", type=Path, required=True)
     ticket.add_argument("service", help="a service id, e.g. general")
-    ticket.add_argument("--timeout", type=float, default=5.0)
+    ticket.add_argument(
+        "--timeout", type=seconds, default=5.0, help="seconds to wait for the engine"
+    )
     ticket.set_defaults(func=cmd_ticket)
 
     stats = sub.add_parser("stats", help="the day's figures per service and counter")
     stats.add_argument("--config", type=Path, required=True)
-    stats.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    stats.add_argument("--date", type=day, help="YYYY-MM-DD (default: today)")
     stats.add_argument("--csv", action="store_true")
     stats.add_argument("--db", type=Path, help="the SQLite file (default: [queue] db)")
     stats.set_defaults(func=cmd_stats)
@@ -380,3 +409,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CallboardError as exc:
         _LOG.error("%s", exc)
         return EXIT_FAILURE
+    except KeyboardInterrupt:  # Ctrl+C while a command waits: the user's wish, not a fault
+        print("stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -12,16 +12,33 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from callboard import __version__
+from callboard.inputs import queue_db_problem
+from config import load_config
 from config.lifecycle import Supervisor
 from config.settings import Config
 from engine.service import EXIT_OTHER_ENGINE, QueueEngine
+from engine.store import default_db
+from lobby.errors import ConfigError
 from screen.parts import Part
 from screen.service import Daemon
 
 _LOG = logging.getLogger(__name__)
+
+
+def usable_config(path: Path) -> Config:
+    """The config ``run`` can honour: all that ``check-config`` checks (the same loader),
+    and what only this process can check, as its own user in its own working directory:
+    that the embedded engine's database opens. ``ConfigError`` lists what is wrong."""
+    config = load_config(path)
+    if config.queue.embedded:
+        problem = queue_db_problem(default_db(config))
+        if problem is not None:
+            raise ConfigError(str(path), [f"queue.db: {problem}"])
+    return config
 
 
 class EngineWatch(Part):

@@ -8,34 +8,39 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from config.plugins import PIN_FACTORIES, TTS_ENGINES, names
-from config.reader import LANGUAGE_RE, Reader
+from config.audio_table import HHMM_RE, read_audio
+from config.files import (
+    FONT_KINDS,
+    PASSPHRASE,
+    ca_problem,
+    client_certificate_problem,
+    font_problem,
+    sqlite_problem,
+)
+from config.plugins import PIN_FACTORIES, names
+from config.reader import Reader
 from config.settings import (
-    AudioSettings,
     ButtonSettings,
     Config,
     Counter,
     DisplaySettings,
     MqttSettings,
     QueueSettings,
-    QuietHours,
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
 from lobby.errors import ConfigError
-from lobby.speech import DEFAULT_TEMPLATES, READINGS, template_fields
+from lobby.wording import WORDED_LANGUAGES
 
 SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
-VOICE_RE = re.compile(r"[A-Za-z0-9_+/-]{1,40}")
-SPEAKABLE = tuple(DEFAULT_TEMPLATES)
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -62,11 +67,32 @@ def _mqtt(r: Reader, base: Path) -> MqttSettings:
         key_file=r.path("key_file", base),
     )
     r.finish()
+    missing = False
     for name in ("ca_file", "cert_file", "key_file"):
         given = getattr(settings, name)
         if given is not None and not given.is_file():
             r.problem(name, str(given), "an existing file")
+            missing = True
+    if settings.key_file is not None and settings.cert_file is None:
+        r.problem("key_file", str(settings.key_file), "a key set together with cert_file")
+    elif not missing:
+        _tls_files(r, settings)
     return settings
+
+
+def _tls_files(r: Reader, settings: MqttSettings) -> None:
+    """Load the certificates as paho will when it connects, so a file that is no PEM
+    certificate, or a key that does not match, is named now and not by a crash at start."""
+    if settings.ca_file is not None and (why := ca_problem(settings.ca_file)) is not None:
+        r.problem("ca_file", str(settings.ca_file), f"PEM CA certificates ({why})")
+    if settings.cert_file is None:
+        return
+    found = client_certificate_problem(settings.cert_file, settings.key_file)
+    if found == PASSPHRASE:
+        r.problem("key_file", str(settings.key_file), f"a key without a passphrase ({found})")
+    elif found is not None:
+        where = str(settings.cert_file)
+        r.problem("cert_file", where, f"a PEM client certificate and its key ({found})")
 
 
 def _service(r: Reader) -> Service:
@@ -163,7 +189,7 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         height=r.integer("height", 0, 0, 4320),
         fullscreen=_fullscreen(r),
         theme=_theme(r, base),
-        font=r.path("font", base),
+        font=r.file("font", base, font_problem, f"a font file ({FONT_KINDS})"),
         screenshot=Path(shot)
         if (shot := r.text("screenshot", "", expected="a file path"))
         else defaults.screenshot,
@@ -172,12 +198,12 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
     )
     r.finish()
+    if display.screenshot.is_absolute() and display.screenshot.is_dir():
+        r.problem("screenshot", str(display.screenshot), "a PNG file's path, not a folder")
     if (display.width == 0) != (display.height == 0):
         r.problem(
             "width", display.width, "width and height both set, or both 0 (the screen's size)"
         )
-    if display.font is not None and not display.font.is_file():
-        r.problem("font", str(display.font), "an existing font file")
     return display
 
 
@@ -220,12 +246,28 @@ def _cross_check(config: Config, problems: list[str]) -> None:
             pins[pin] = f"counters[{i}].{kind}"
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
-        for service_id in counter.services:
+        for j, service_id in enumerate(counter.services):
             if service_id not in known:
                 problems.append(
                     f"counters[{i}].services: found {service_id!r}, expected one of the "
                     f"[[services]] ids ({', '.join(sorted(known)) or 'none defined'})"
                 )
+            elif service_id in counter.services[:j]:
+                problems.append(
+                    f"counters[{i}].services: found {service_id!r} again, expected each "
+                    "service once, in the order the counter serves them"
+                )
+
+
+def _whole_lobby(r: Reader, config: Config) -> None:
+    """A lobby has services to take tickets for and counters to call them to; a board
+    with neither is a screen that can only ever say "please take a ticket"."""
+    for kind, items, example in (
+        ("services", config.services, 'id = "general", prefix = "A"'),
+        ("counters", config.counters, 'id = "1", services = ["general"]'),
+    ):
+        if not items and not any(p.startswith(f"{kind}:") for p in r.problems):
+            r.problems.append(f"{kind}: found none, expected at least one [[{kind}]] ({example})")
 
 
 def parse_config(
@@ -235,128 +277,37 @@ def parse_config(
     base = base or Path.cwd()
     problems: list[str] = []
     r = Reader(data, "", problems)
-    languages = r.get(
-        "languages",
-        lambda v: (
-            isinstance(v, list)
-            and bool(v)
-            and all(isinstance(x, str) and LANGUAGE_RE.fullmatch(x) for x in v)
-        ),
-        'a non-empty list of language codes, e.g. ["zh", "en"]',
-        ["zh", "en"],
-    )
+    languages = r.languages("languages", WORDED_LANGUAGES, "the board has wording for", True)
+    languages = languages or Config.languages
     config = Config(
         site=r.text("site", pattern=SITE_RE, expected="a lobby id of 1-32 of a-z, 0-9, _ or -"),
         device=r.text(
             "device", pattern=DEVICE_RE, expected="a device id of 1-32 letters, digits, _ or -"
         ),
         site_name=r.names("site_name"),
-        languages=tuple(languages),
+        languages=languages,
         mqtt=_mqtt(r.table("mqtt"), base),
         queue=_queue(r.table("queue")),
         services=tuple(_service(s) for s in r.tables("services")),
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
-        audio=_audio(r.table("audio"), tuple(languages)),
+        audio=read_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
         source=source,
     )
     r.finish()
+    _whole_lobby(r, config)
     _cross_check(config, problems)
     if problems:
         raise ConfigError(source, problems)
     return config
 
 
-HHMM_RE = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-def _per_language(
-    r: Reader, name: str, check: Callable[[str], bool], expected: str
-) -> dict[str, str]:
-    table: dict[str, Any] = r.get(
-        name, lambda v: isinstance(v, dict), f"a table per language of {expected}", {}
-    )
-    out: dict[str, str] = {}
-    for language, value in table.items():
-        if not LANGUAGE_RE.fullmatch(language) or not isinstance(value, str) or not check(value):
-            r.problem(f"{name}.{language}", value, expected)
-        else:
-            out[language] = value
-    return out
-
-
-def _template_ok(text: str) -> bool:
-    try:
-        fields = template_fields(text)
-    except ValueError:
-        return False
-    return "ticket" in fields and fields <= {"ticket", "counter"}
-
-
-def _quiet(r: Reader) -> QuietHours:
-    hours = QuietHours(
-        start=r.text("from", "00:00", HHMM_RE, 'a time like "12:00"'),
-        end=r.text("to", "00:00", HHMM_RE, 'a time like "13:30"'),
-        volume=r.number("volume", 0.0, 0.0, 1.0),
-    )
-    r.finish()
-    return hours
-
-
-def _rates(r: Reader) -> dict[str, int]:
-    def ok(v: Any) -> bool:
-        if isinstance(v, int) and not isinstance(v, bool):
-            return 80 <= v <= 400
-        return isinstance(v, dict) and all(
-            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and 80 <= n <= 400
-            for k, n in v.items()
-        )
-
-    value: int | dict[str, int] = r.get(
-        "rate", ok, "words per minute from 80 to 400, or a table of them per language", {}
-    )
-    return {lang: value for lang in SPEAKABLE} if isinstance(value, int) else dict(value)
-
-
-def _audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
-    spoken = r.get(
-        "languages",
-        lambda v: isinstance(v, list) and all(isinstance(x, str) and x in SPEAKABLE for x in v),
-        f"a list of languages the voice speaks ({', '.join(SPEAKABLE)})",
-        [lang for lang in languages if lang in SPEAKABLE],
-    )
-    audio = AudioSettings(
-        enabled=r.flag("enabled", True),
-        engine=r.get(
-            "engine",
-            lambda v: v in names(TTS_ENGINES),
-            f"a registered speech engine ({', '.join(names(TTS_ENGINES)) or 'none'})",
-            "pyttsx3",
-        ),
-        volume=r.number("volume", 0.8, 0.0, 1.0),
-        repeat=r.integer("repeat", 2, 1, 3),
-        languages=tuple(spoken),
-        templates=_per_language(
-            r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
-        ),
-        reading=_per_language(r, "reading", lambda v: v in READINGS, '"digits" or "whole"'),
-        voices=_per_language(
-            r,
-            "voices",
-            lambda v: bool(VOICE_RE.fullmatch(v)),
-            "an espeak-ng voice name like cmn or en",
-        ),
-        rate=_rates(r),
-        chime=r.flag("chime", True),
-        quiet=tuple(_quiet(q) for q in r.tables("quiet")),
-    )
-    r.finish()
-    return audio
-
-
 def _queue(r: Reader) -> QueueSettings:
     db = r.text("db", "", expected="a file path")
+    # A relative path is the daemon's working directory's business, not this shell's.
+    if db and Path(db).is_absolute() and (why := sqlite_problem(Path(db))) is not None:
+        r.problem("db", db, f"an SQLite database file (or a new one's name), but {why}")
     queue = QueueSettings(
         embedded=r.flag("embedded", False),
         db=Path(db) if db else None,

@@ -22,7 +22,8 @@ def _describe(value: object) -> str:
     kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
     kind = kinds.get(type(value), "a table" if isinstance(value, dict) else "a list")
     shown = repr(value) if not isinstance(value, dict | list) else ""
-    return f"{kind} {shown}".strip() if len(shown) < 60 else kind
+    room = 160 if isinstance(value, str) else 60  # a file's path is worth its length
+    return f"{kind} {shown}".strip() if len(shown) < room else kind
 
 
 class Reader:
@@ -87,6 +88,43 @@ class Reader:
     def path(self, name: str, base: Path) -> Path | None:
         text = self.text(name, "", expected="a file path")
         return (base / text) if text else None
+
+    def file(
+        self, name: str, base: Path, problem_of: Callable[[Path], str | None], expected: str
+    ) -> Path | None:
+        """A path to a file that must really be of a kind (``problem_of`` reads it and says
+        why not); None when unset or wrong, the problem naming the key and the reason."""
+        path = self.path(name, base)
+        if path is None:
+            return None
+        why = problem_of(path)
+        if why is not None:
+            self.problem(name, str(path), f"{expected}, but {why}")
+            return None
+        return path
+
+    def languages(
+        self, name: str, known: tuple[str, ...], who: str, required: bool
+    ) -> tuple[str, ...] | None:
+        """A list of languages, each one ``known`` and listed once, the wrong ones named by
+        their index; None when the key is absent (the caller has the default)."""
+        listed: Any = self.get(
+            name,
+            lambda v: isinstance(v, list) and (bool(v) or not required),
+            f"a {'non-empty ' if required else ''}list of languages {who} ({', '.join(known)})",
+            None,
+        )
+        if listed is None:
+            return None
+        kept: list[str] = []
+        for i, language in enumerate(listed):
+            if not isinstance(language, str) or language not in known:
+                self.problem(f"{name}[{i}]", language, f"a language {who} ({', '.join(known)})")
+            elif language in kept:
+                self.problem(f"{name}[{i}]", language, "each language listed once")
+            else:
+                kept.append(language)
+        return tuple(kept)
 
     def table(self, name: str) -> Reader:
         self._known.add(name)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from config.files import FONT_KINDS, IMAGE_KINDS, font_problem, image_problem
 from config.reader import Reader
 
 Colour = tuple[int, int, int]
 HEX_RE = re.compile(r"#[0-9A-Fa-f]{6}")
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 
 
 @dataclass(frozen=True)
@@ -212,14 +212,12 @@ def _as_colour(value: str | list[int]) -> Colour:
     return _hex(value) if isinstance(value, str) else (value[0], value[1], value[2])
 
 
-def _file(r: Reader, name: str, base: Path, suffixes: tuple[str, ...] = ()) -> Path | None:
-    path = r.path(name, base)
-    wrong_kind = path is not None and suffixes and path.suffix.lower() not in suffixes
-    if path is not None and (not path.is_file() or wrong_kind):
-        kinds = f" ({', '.join(suffixes)})" if suffixes else ""
-        r.problem(name, str(path), f"an existing file{kinds}")
-        return None
-    return path
+def _image(r: Reader, name: str, base: Path) -> Path | None:
+    return r.file(name, base, image_problem, f"an image file ({IMAGE_KINDS})")
+
+
+def _font(r: Reader, name: str, base: Path) -> Path | None:
+    return r.file(name, base, font_problem, f"a font file ({FONT_KINDS})")
 
 
 def _palette(r: Reader, start: Palette) -> Palette:
@@ -258,11 +256,12 @@ def _fonts(r: Reader, base: Path) -> ThemeFonts:
     paths = []
     for i, text in enumerate(fallback):
         path = base / text
-        if path.is_file():
+        why = font_problem(path)
+        if why is None:
             paths.append(path)
         else:
-            r.problem(f"fallback[{i}]", text, "an existing font file")
-    fonts = ThemeFonts(_file(r, "regular", base), _file(r, "bold", base), tuple(paths))
+            r.problem(f"fallback[{i}]", str(path), f"a font file ({FONT_KINDS}), but {why}")
+    fonts = ThemeFonts(_font(r, "regular", base), _font(r, "bold", base), tuple(paths))
     r.finish()
     return fonts
 
@@ -278,8 +277,8 @@ def parse_theme(data: dict[str, Any], base: Path, problems: list[str], where: st
         colours=_palette(r.table("colours"), start.colours),
         proportions=_proportions(r.table("proportions"), start.proportions),
         fonts=_fonts(r.table("fonts"), base),
-        background_image=_file(r, "background_image", base, IMAGE_SUFFIXES),
-        logo=_file(r, "logo", base, IMAGE_SUFFIXES),
+        background_image=_image(r, "background_image", base),
+        logo=_image(r, "logo", base),
         ticket_scale=r.number("ticket_scale", start.ticket_scale, 0.5, 1.2),
         marquee_speed=r.number("marquee_speed", start.marquee_speed, 0.01, 1.0),
         marquee_fps=r.integer("marquee_fps", start.marquee_fps, 5, 60),

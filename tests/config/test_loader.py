@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,47 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
             ('id = "1"', 'id = "1"\nname = { zh = 5 }'),
             "counters[0].name: found a table, expected a table of names",
         ),
+        (
+            ('device = "pi-1"', 'device = "pi-1"\nlanguages = ["en", "fr"]'),
+            "languages[1]: found a string 'fr', expected a language the board has wording for "
+            "(zh, en)",
+        ),
+        (
+            ('device = "pi-1"', 'device = "pi-1"\nlanguages = ["zh", "en", "zh"]'),
+            "languages[2]: found a string 'zh', expected each language listed once",
+        ),
+        (
+            ('device = "pi-1"', 'device = "pi-1"\nlanguages = []'),
+            "languages: found a list, expected a non-empty list of languages the board has",
+        ),
+        (
+            ("[[counters]]", '[audio]\nlanguages = ["en", "ja"]\n[[counters]]'),
+            "audio.languages[1]: found a string 'ja', expected a language the voice speaks "
+            "(zh, en)",
+        ),
+        (
+            ('services = ["general"]', 'services = ["general", "general"]'),
+            "counters[0].services: found 'general' again, expected each service once",
+        ),
+        (
+            ("[[counters]]", '[display]\nfont = "/etc/passwd"\n[[counters]]'),
+            "display.font: found a string '/etc/passwd', expected a font file (TrueType, "
+            "OpenType, TTC or WOFF), but it is not a font",
+        ),
+        (
+            ("[[counters]]", '[display]\nfont = "/etc"\n[[counters]]'),
+            "display.font: found a string '/etc', expected a font file (TrueType, OpenType, TTC "
+            "or WOFF), but it is a folder",
+        ),
+        (
+            ("[[counters]]", '[queue]\ndb = "/etc/passwd"\n[[counters]]'),
+            "queue.db: found a string '/etc/passwd', expected an SQLite database file (or a "
+            "new one's name), but it is not an SQLite database",
+        ),
+        (
+            ("[[counters]]", '[display]\nscreenshot = "/tmp"\n[[counters]]'),
+            "display.screenshot: found a string '/tmp', expected a PNG file's path, not a folder",
+        ),
     ],
 )
 def test_each_mistake_is_one_line_naming_the_key(
@@ -152,7 +194,87 @@ def test_check_config_lists_problems_and_exits_2_without_a_traceback(tmp_path: P
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{path}: 1 problem(s):\n  mqtt.port: found a string 'x'" in result.stderr
-    daemon = run_cli("run", "--config", str(path))
+    # run checks with the same code; with no screen for its out-of-service page, it exits 2
+    no_screen = {**os.environ, "SDL_VIDEODRIVER": "no-such-driver"}
+    daemon = run_cli("run", "--config", str(path), env=no_screen)
     assert (
         daemon.returncode == 2 and "mqtt.port" in daemon.stderr and "Traceback" not in daemon.stderr
     )
+
+
+def test_a_lobby_has_services_and_counters(tmp_path: Path) -> None:
+    nothing = 'site = "hz-main"\ndevice = "pi-1"\n'
+    assert problems_of(tmp_path, nothing) == [
+        'services: found none, expected at least one [[services]] (id = "general", prefix = "A")',
+        'counters: found none, expected at least one [[counters]] (id = "1", services = '
+        '["general"])',
+    ]
+    services_only = MINIMAL[: MINIMAL.index("[[counters]]")]
+    assert [p.split(":")[0] for p in problems_of(tmp_path, services_only)] == ["counters"]
+
+
+def test_a_font_that_is_a_text_file_is_refused_by_check_config(tmp_path: Path) -> None:
+    (tmp_path / "font.ttf").write_text("this is not a font\n", encoding="utf-8")
+    path = tmp_path / "c.toml"
+    path.write_text(MINIMAL + '[display]\nfont = "font.ttf"\n', encoding="utf-8")
+    result = run_cli("check-config", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{path}: 1 problem(s):",
+        f"  display.font: found a string '{tmp_path / 'font.ttf'}', expected a font file "
+        "(TrueType, OpenType, TTC or WOFF), but it is not a font",
+    ]
+
+
+def _openssl(*args: str) -> None:
+    import subprocess
+
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def _certificate(folder: Path, name: str, passphrase: str = "") -> tuple[Path, Path]:
+    key, cert = folder / f"{name}.key", folder / f"{name}.crt"
+    secret = ["-passout", f"pass:{passphrase}"] if passphrase else ["-nodes"]
+    _openssl(
+        "req", "-x509", "-newkey", "rsa:2048", "-keyout", str(key), "-out", str(cert),
+        "-days", "1", "-subj", f"/CN={name}", *secret,
+    )  # fmt: skip
+    return key, cert
+
+
+def test_tls_files_are_loaded_as_the_broker_link_will_load_them(tmp_path: Path) -> None:
+    key, cert = _certificate(tmp_path, "lobby")
+    other_key, _ = _certificate(tmp_path, "other")
+    locked_key, locked_cert = _certificate(tmp_path, "locked", passphrase="secret")
+
+    def mqtt(**files: Path) -> list[str]:
+        lines = "".join(f'{name} = "{path}"\n' for name, path in files.items())
+        return problems_of(tmp_path, MINIMAL + f"[mqtt]\n{lines}")
+
+    path = tmp_path / "c.toml"
+    tls = f'[mqtt]\nca_file = "{cert}"\ncert_file = "{cert}"\nkey_file = "{key}"\n'
+    path.write_text(MINIMAL + tls, encoding="utf-8")
+    assert load_config(path).mqtt.tls
+    assert mqtt(ca_file=Path("/etc/passwd")) == [
+        "mqtt.ca_file: found a string '/etc/passwd', expected PEM CA certificates (no "
+        "certificate or crl found)"
+    ]
+    assert mqtt(cert_file=cert, key_file=other_key)[0].startswith(
+        f"mqtt.cert_file: found a string '{cert}', expected a PEM client certificate and its "
+        "key (key values mismatch)"
+    )
+    assert mqtt(key_file=key) == [
+        f"mqtt.key_file: found a string '{key}', expected a key set together with cert_file"
+    ]
+    assert mqtt(cert_file=locked_cert, key_file=locked_key) == [
+        f"mqtt.key_file: found a string '{locked_key}', expected a key without a passphrase "
+        "(nobody can type one at start)"
+    ]
+
+
+def test_the_board_wording_stays_where_the_display_reads_it() -> None:
+    from display import words
+    from lobby import wording
+
+    assert words.WORDS is wording.WORDS and wording.WORDED_LANGUAGES == ("zh", "en")
+    assert words.words("welcome", ("en", "zh")) == ["Welcome", "欢迎光临"]

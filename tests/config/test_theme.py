@@ -94,3 +94,23 @@ def test_the_shipped_branch_theme_loads(tmp_path: Path) -> None:
     theme = load_config(path).display.theme
     assert theme.name == "Branch green"
     assert theme.colours.header_bg == (0, 0x5E, 0x47)
+
+
+def test_theme_images_and_fonts_must_really_be_images_and_fonts(tmp_path: Path) -> None:
+    """A web page saved as logo.png, or a font that is a text file, is named at load time,
+    not found by the screen when it draws its first frame."""
+    (tmp_path / "notes.txt").write_text("not a font", encoding="utf-8")
+    text = THEME.replace('regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"', "")
+    text = text.replace("[fonts]", '[fonts]\nbold = "notes.txt"\nfallback = ["logo.png"]')
+    path = lobby_with_theme(tmp_path, text)
+    (tmp_path / "hall.png").write_text("<html>404</html>", encoding="utf-8")
+    with pytest.raises(ConfigError) as failed:
+        load_config(path)
+    assert failed.value.problems == [
+        f"branch.toml: fonts.fallback[0]: found a string '{tmp_path / 'logo.png'}', expected a "
+        "font file (TrueType, OpenType, TTC or WOFF), but it is not a font",
+        f"branch.toml: fonts.bold: found a string '{tmp_path / 'notes.txt'}', expected a font "
+        "file (TrueType, OpenType, TTC or WOFF), but it is not a font",
+        f"branch.toml: background_image: found a string '{tmp_path / 'hall.png'}', expected an "
+        "image file (PNG, JPEG, BMP or GIF), but it is not an image",
+    ]

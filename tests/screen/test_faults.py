@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import socket
+import struct
 import threading
 import time
 from datetime import datetime
@@ -290,7 +291,9 @@ def test_a_broken_font_leaves_a_board_of_numbers_and_a_reported_fault(
     start_daemon, peer: Peer, site: str, tmp_path
 ) -> None:
     broken = tmp_path / "broken.ttf"
-    broken.write_bytes(b"this is not a font" * 100)
+    # A font's header and table directory, so the config takes it; FreeType cannot load it.
+    header = struct.pack(">4sHHHH4sIII", b"\0\1\0\0", 1, 16, 0, 0, b"glyf", 0, 28, 16)
+    broken.write_bytes(header + bytes(16))
     t = Topics("callboard", site)
     peer.subscribe(t.status("screen-1"))
     peer.subscribe(t.ack("screen-1"))
