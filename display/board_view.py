@@ -15,9 +15,10 @@ import pygame
 
 from config.settings import Config
 from config.theme import Theme
-from display.canvas import Canvas
+from display.canvas import Canvas, Fill, Placed
+from display.footer import Footer
 from display.layout import Layout, board_layout
-from display.regions import Footer, Frame, Header, Hero, Marquee, Pages, Recent, Region
+from display.regions import Frame, Header, Hero, Marquee, Pages, Recent, Region
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardCall
@@ -47,6 +48,16 @@ class BoardPainter:
         """The strings each region shows and where: for tests, previews and support."""
         return self._canvas.drawn
 
+    @property
+    def placed(self) -> dict[str, list[Placed]]:
+        """What each region drew, where, and the box it was given."""
+        return self._canvas.placed
+
+    @property
+    def fills(self) -> dict[str, list[Fill]]:
+        """The plain areas each region painted (its backdrop, cards, stripes)."""
+        return self._canvas.fills
+
     def _arrange(self, marquee: bool, pages: bool) -> None:
         """Lay the board out for whether a marquee and pages are showing."""
         self._shape = (marquee, pages)
@@ -64,7 +75,7 @@ class BoardPainter:
         if self.layout.marquee is not None:
             self.regions.append(Marquee(config, theme, unit, self.layout.marquee))
         self._keys.clear()
-        self._canvas.drawn.clear()
+        self._canvas.forget()
 
     def invalidate(self) -> None:
         """Forget what was painted: the next paint redraws everything."""

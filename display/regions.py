@@ -12,13 +12,16 @@ import pygame
 
 from config.settings import Config
 from config.theme import Theme
-from display.canvas import Canvas, cols, rows, split, split_h
+from display.canvas import MARGIN, Canvas, rows, split, split_h
+from display.text import ELLIPSIS
 from display.words import date_text, words
 from lobby.board import BoardState
 from lobby.contract import Notice
 from lobby.notices import page_at
 
 NO_NOTICE = Notice()
+LINE_SPACING = 1.35
+"""A page's line height, as a multiple of its text's size."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +102,14 @@ class Header(Region):
             c.header_fg,
             True,
             "right",
+            whole=True,
         )
         dates = [date_text(frame.wall, lang) for lang in self.langs[:2]]
         date_box = pygame.Rect(
             date_box.x + pad // 2, date_box.y, date_box.width - pad // 2, date_box.height
         )
         boxes = rows(date_box, len(dates))
-        size = canvas.text.fit_size(dates, int(boxes[0].height * 0.7), date_box.width)
+        size = canvas.common_size(dates, boxes[0], int(boxes[0].height * 0.7))
         for line, box in zip(dates, boxes, strict=True):
             canvas.put(line, box, size, c.header_sub_fg, exact=True)
 
@@ -161,6 +165,7 @@ class Hero(Region):
             c.ticket_flash_fg if bright else c.ticket_fg,
             True,
             "center",
+            whole=True,
         )
         lines = [
             line
@@ -168,7 +173,8 @@ class Hero(Region):
             for line in words("go_to", (lang,), counter=self.counter_label(newest.counter, lang))
         ]
         boxes = rows(dest_box, len(lines))
-        size = canvas.text.fit_size(lines, int(boxes[0].height * 0.75), dest_box.width, True)
+        most = int(boxes[0].height * 0.75)
+        size = canvas.common_size(lines, boxes[0], most, True, max(12, most * 2 // 5))
         for line, box in zip(lines, boxes, strict=True):
             canvas.put(line, box, size, fg, True, "center", exact=True)
 
@@ -200,13 +206,37 @@ class Recent(Region):
             True,
         )
         shown = frame.state.calls[1 : 1 + self.rows]
+        if not shown:
+            return
+        tickets = [call.ticket for call in shown]
         labels = [self.counter_label(call.counter, self.langs[0]) for call in shown]
+        most = int(boxes[1].height * 0.7)
+        share = self._ticket_share(canvas, tickets, most, boxes[1].inflate(-self.unit, 0).width)
+        cells = [self._cells(box, share) for box in boxes[1 : 1 + len(shown)]]
+        ticket_size = canvas.common_size(tickets, cells[0][0], most, True)
         for i, (call, label, box) in enumerate(zip(shown, labels, boxes[1:], strict=False)):
             if i % 2 == 0:
                 canvas.fill(box, c.row_alt_bg, radius=self.unit // 2)
-            ticket_box, counter_box = split_h(box.inflate(-self.unit, 0), 0.36)
-            canvas.put(call.ticket, ticket_box, int(box.height * 0.7), c.row_ticket_fg, True)
-            canvas.put(label, counter_box, int(box.height * 0.55), c.row_text_fg)
+            ticket_box, name_box = cells[i]
+            canvas.put(
+                call.ticket, ticket_box, ticket_size, c.row_ticket_fg, True, exact=True, whole=True
+            )
+            canvas.put(label, name_box, int(box.height * 0.55), c.row_text_fg)
+
+    @staticmethod
+    def _ticket_share(canvas: Canvas, tickets: list[str], size: int, width: int) -> float:
+        """The tickets' column: as wide as the widest ticket needs at ``size``, within
+        a fifth and 45 % of the row (six-character tickets take room from the names)."""
+        need = max(canvas.text.width(ticket, size, True) for ticket in tickets) + 2 * MARGIN + 1
+        return min(0.45, max(0.2, need / max(1, width)))
+
+    def _cells(self, box: pygame.Rect, share: float) -> tuple[pygame.Rect, pygame.Rect]:
+        """A row's ticket box and its counter's name box, a little apart."""
+        ticket_box, name_box = split_h(box.inflate(-self.unit, 0), share)
+        gap = self.unit // 2
+        return ticket_box, pygame.Rect(
+            name_box.x + gap, name_box.y, name_box.width - gap, name_box.height
+        )
 
 
 class Pages(Region):
@@ -242,23 +272,27 @@ class Pages(Region):
         self._paint_lines(canvas, body, page.lines)
 
     def _paint_lines(self, canvas: Canvas, body: pygame.Rect, lines: tuple[str, ...]) -> None:
-        """Bulleted lines, wrapped, at the largest size at which they all fit the body."""
-        size = max(12, body.height // 5)
+        """Bulleted lines, wrapped, at the largest size (down to 12 px, or what one line of
+        the body allows) at which they all fit; what still does not fit ends in "…"."""
+        floor = max(1, min(12, int(body.height / LINE_SPACING)))
+        size = max(floor, body.height // 5)
         while True:
             wrapped = [
                 (i, part)
                 for i, line in enumerate(lines)
-                for part in canvas.text.wrap(line, size, body.width - size)
+                for part in canvas.text.wrap(line, size, body.width - size - 2 * MARGIN)
             ]
-            if len(wrapped) * size * 1.35 <= body.height or size <= 12:
+            if len(wrapped) * size * LINE_SPACING <= body.height or size <= floor:
                 break
-            size = max(12, int(size * 0.9))
-        height = round(size * 1.35)
-        y = body.y
+            size = max(floor, int(size * 0.9))
+        height = round(size * LINE_SPACING)
+        room = body.height // max(1, height)
+        if len(wrapped) > room > 0:
+            line_no, part = wrapped[room - 1]
+            wrapped[room - 1] = (line_no, part + ELLIPSIS)
         previous = -1
-        for line_no, part in wrapped:
-            if y + height > body.bottom:
-                break
+        for row, (line_no, part) in enumerate(wrapped[:room]):
+            y = body.y + row * height
             box = pygame.Rect(body.x + size, y, body.width - size, height)
             if line_no != previous:
                 canvas.put(
@@ -270,7 +304,6 @@ class Pages(Region):
                 )
             canvas.put(part, box, size, canvas.colours.page_text_fg, exact=True)
             previous = line_no
-            y += height
 
 
 class Marquee(Region):
@@ -302,75 +335,13 @@ class Marquee(Region):
         text = self._text(frame)
         if not text:
             return
-        strip = canvas.text.render(text, self._size, c.marquee_fg, background=c.marquee_bg)
+        _, size = canvas.text.fit(text, self._size, 1 << 30, False, 1, rect.height - 2 * MARGIN)
+        strip = canvas.text.render(text, size, c.marquee_fg, background=c.marquee_bg)
         period = strip.get_width()  # the text ends with a gap, so copies can follow each other
         x = rect.left + self.unit - int(frame.now * self._speed) % max(1, period)
         y = rect.centery - strip.get_height() // 2
-        canvas.drawn["marquee"].append(
-            (text, rect.clip(pygame.Rect(x, y, period, strip.get_height())))
-        )
+        band = pygame.Rect(x, y, rect.right - x, strip.get_height())  # every copy shown
+        canvas.note(text, rect.clip(band), rect)
         while x < rect.right:
             canvas.target.blit(strip, (x, y))
             x += period
-
-
-class Footer(Region):
-    """People waiting per service, and a polite badge while the broker is away."""
-
-    name = "footer"
-
-    def key(self, frame: Frame) -> Hashable:
-        return (tuple(sorted(frame.state.waiting.items())), frame.state.seq is None, frame.link_up)
-
-    def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        canvas.fill(rect, c.footer_bg)
-        unit = self.unit
-        inner = rect.inflate(-2 * unit, -unit)
-        label_box, chips_box = split_h(inner, 0.14 if rect.width > rect.height else 0.18)
-        labels = words("waiting", self.langs)
-        boxes = rows(label_box, len(labels))
-        size = canvas.text.fit_size(labels, int(boxes[0].height * 0.6), label_box.width, True)
-        for line, box in zip(labels, boxes, strict=True):
-            canvas.put(line, box, size, c.footer_fg, True, exact=True)
-        badge_w = 0 if frame.link_up else chips_box.width // 5
-        area = pygame.Rect(chips_box.x, chips_box.y, chips_box.width - badge_w, chips_box.height)
-        self._chips(canvas, area, frame)
-        if not frame.link_up:
-            badge = pygame.Rect(area.right, area.y, badge_w, area.height).inflate(
-                -unit // 2, -unit // 2
-            )
-            canvas.fill(badge, c.badge_bg, radius=unit // 2)
-            lines = words("reconnecting", self.langs)
-            boxes = rows(badge.inflate(-unit, 0), len(lines))
-            size = canvas.text.fit_size(lines, int(boxes[0].height * 0.55), boxes[0].width)
-            for line, box in zip(lines, boxes, strict=True):
-                canvas.put(line, box, size, c.badge_fg, exact=True)
-
-    def _chips(self, canvas: Canvas, area: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        services = self.config.services
-        if not services:
-            return
-        per_row = len(services) if area.width > area.height * 6 else min(3, len(services))
-        lines = math.ceil(len(services) / per_row)
-        chips = [chip for row in rows(area, lines) for chip in cols(row, per_row)]
-        known = frame.state.seq is not None
-        boxes = []
-        for chip in chips[: len(services)]:
-            chip = chip.inflate(-self.unit // 2, -self.unit // 3)
-            canvas.fill(chip, c.chip_bg, radius=self.unit // 2)
-            boxes.append(split_h(chip.inflate(-self.unit, 0), 0.72))
-        names = [
-            [n for n in (s.name.get(lang) for lang in self.langs) if n] or [s.id] for s in services
-        ]
-        depth = max(len(n) for n in names)
-        name_h = boxes[0][0].height / depth
-        size = canvas.text.fit_size(
-            [n for group in names for n in group], int(name_h * 0.6), boxes[0][0].width
-        )
-        for service, group, (names_box, count_box) in zip(services, names, boxes, strict=True):
-            for line, box in zip(group, rows(names_box, len(group)), strict=True):
-                canvas.put(line, box, size, c.footer_fg, exact=True)
-            count = str(frame.state.waiting.get(service.id, 0)) if known else "–"
-            canvas.put(count, count_box, int(count_box.height * 0.8), c.count_fg, True, "right")
