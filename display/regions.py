@@ -180,9 +180,15 @@ class Hero(Region):
 
 
 class Recent(Region):
-    """The calls before the newest, with their counters' names."""
+    """The calls before the newest, each with its counter's name in every board language:
+    the first language large, the others smaller under it (so both read at 720p), or beside
+    it on a screen too short for two lines (a long bar over the counters)."""
 
     name = "recent"
+    FIRST_SHARE = 0.56
+    """The first language's share of a row's height when others follow under it."""
+    LEGIBLE = 12
+    """Pixels of type below which a second line would not read: then it goes beside."""
 
     def __init__(self, config: Config, theme: Theme, unit: int, rect: pygame.Rect) -> None:
         super().__init__(config, theme, unit)
@@ -192,6 +198,10 @@ class Recent(Region):
     def key(self, frame: Frame) -> Hashable:
         shown = frame.state.calls[1 : 1 + self.rows]
         return tuple((c.id, c.ticket, c.counter) for c in shown)
+
+    def labels(self, counter_id: str) -> list[str]:
+        """The counter's name in each board language, the same name said once."""
+        return list(dict.fromkeys(self.counter_label(counter_id, lang) for lang in self.langs))
 
     def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
         c = canvas.colours
@@ -209,19 +219,21 @@ class Recent(Region):
         if not shown:
             return
         tickets = [call.ticket for call in shown]
-        labels = [self.counter_label(call.counter, self.langs[0]) for call in shown]
+        names = [self.labels(call.counter) for call in shown]
         most = int(boxes[1].height * 0.7)
         share = self._ticket_share(canvas, tickets, most, boxes[1].inflate(-self.unit, 0).width)
-        cells = [self._cells(box, share) for box in boxes[1 : 1 + len(shown)]]
+        cells = [self._cells(canvas, box, share, names) for box in boxes[1 : 1 + len(shown)]]
         ticket_size = canvas.common_size(tickets, cells[0][0], most, True)
-        for i, (call, label, box) in enumerate(zip(shown, labels, boxes[1:], strict=False)):
+        sizes = self._name_sizes(canvas, names, cells[0][1])
+        for i, (call, group, box) in enumerate(zip(shown, names, boxes[1:], strict=False)):
             if i % 2 == 0:
                 canvas.fill(box, c.row_alt_bg, radius=self.unit // 2)
-            ticket_box, name_box = cells[i]
+            ticket_box, name_boxes = cells[i]
             canvas.put(
                 call.ticket, ticket_box, ticket_size, c.row_ticket_fg, True, exact=True, whole=True
             )
-            canvas.put(label, name_box, int(box.height * 0.55), c.row_text_fg)
+            for line, name_box, size in zip(group, name_boxes, sizes, strict=False):
+                canvas.put(line, name_box, size, c.row_text_fg, exact=True)
 
     @staticmethod
     def _ticket_share(canvas: Canvas, tickets: list[str], size: int, width: int) -> float:
@@ -230,13 +242,52 @@ class Recent(Region):
         need = max(canvas.text.width(ticket, size, True) for ticket in tickets) + 2 * MARGIN + 1
         return min(0.45, max(0.2, need / max(1, width)))
 
-    def _cells(self, box: pygame.Rect, share: float) -> tuple[pygame.Rect, pygame.Rect]:
-        """A row's ticket box and its counter's name box, a little apart."""
+    def _cells(
+        self, canvas: Canvas, box: pygame.Rect, share: float, names: list[list[str]]
+    ) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """A row's ticket box, and a box per language for the counter's name."""
         ticket_box, name_box = split_h(box.inflate(-self.unit, 0), share)
         gap = self.unit // 2
-        return ticket_box, pygame.Rect(
-            name_box.x + gap, name_box.y, name_box.width - gap, name_box.height
-        )
+        name_box = pygame.Rect(name_box.x + gap, name_box.y, name_box.width - gap, name_box.height)
+        count = len(self.langs)
+        if count < 2:
+            return ticket_box, [name_box]
+        top, rest = split(name_box, self.FIRST_SHARE)
+        if rest.height / (count - 1) * 0.6 >= self.LEGIBLE:
+            return ticket_box, [top, *rows(rest, count - 1)]
+        return ticket_box, self._beside(canvas, name_box, names, count)
+
+    def _beside(
+        self, canvas: Canvas, box: pygame.Rect, names: list[list[str]], count: int
+    ) -> list[pygame.Rect]:
+        """Columns for the languages side by side, as wide as each one's longest name."""
+        size = max(1, int(box.height * 0.6))
+        need = [
+            max((canvas.text.width(g[k], size) for g in names if k < len(g)), default=1)
+            for k in range(count)
+        ]
+        gap = self.unit
+        room = max(0, box.width - gap * (count - 1))
+        x, columns = box.x, []
+        for wanted in need:
+            width = round(room * wanted / max(1, sum(need)))
+            columns.append(pygame.Rect(x, box.y, width, box.height))
+            x += width + gap
+        return columns
+
+    def _name_sizes(
+        self, canvas: Canvas, names: list[list[str]], boxes: list[pygame.Rect]
+    ) -> list[int]:
+        """One size per language for every row (the rows look even), the others smaller
+        than the first; a name too long even at 60 % of that is ellipsised instead."""
+        sizes = []
+        for line, box in enumerate(boxes):
+            stacked = len(boxes) > 1 and boxes[1].y > box.y if line == 0 else box.y > boxes[0].y
+            share = 0.8 if line == 0 and stacked else 0.6 if line == 0 or stacked else 0.5
+            most = int(box.height * share)
+            texts = [group[line] for group in names if line < len(group)]
+            sizes.append(canvas.common_size(texts, box, most, min_size=max(10, most * 3 // 5)))
+        return sizes
 
 
 class Pages(Region):
