@@ -18,7 +18,8 @@ from config.theme import Theme
 from display.canvas import Canvas, Fill, Placed
 from display.footer import Footer
 from display.layout import Layout, board_layout
-from display.regions import Frame, Header, Hero, Marquee, Pages, Recent, Region
+from display.notices import Marquee, Pages
+from display.regions import Frame, Header, Hero, Recent, Region
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardCall
