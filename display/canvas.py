@@ -20,6 +20,7 @@ from display.text import TextCache
 _LOG = logging.getLogger(__name__)
 MARGIN = 1
 """Pixels a text keeps off its box's edges."""
+REHEARSAL = "rehearsal"
 
 
 class Placed(NamedTuple):
@@ -28,6 +29,8 @@ class Placed(NamedTuple):
     text: str
     rect: pygame.Rect
     box: pygame.Rect
+    size: int = 0
+    """The text's size in pixels (0 for an image or the marquee's strip)."""
 
 
 class Fill(NamedTuple):
@@ -48,6 +51,7 @@ class Canvas:
         self.placed: dict[str, list[Placed]] = {}
         self.fills: dict[str, list[Fill]] = {}
         self.region = ""
+        self._scratch = pygame.Surface((1, 1))
 
     @property
     def drawn(self) -> dict[str, list[tuple[str, pygame.Rect]]]:
@@ -66,6 +70,19 @@ class Canvas:
             self.background = pygame.transform.smoothscale(
                 loaded.convert() if pygame.display.get_surface() else loaded, size
             )
+
+    def rehearse(self) -> None:
+        """Draw onto nothing: what is drawn until the next ``begin`` is fitted and rendered
+        (so the text cache and FreeType's glyphs are warm) but shown nowhere, logged under
+        REHEARSAL only, until ``forget_rehearsal``."""
+        self.surface = self._scratch  # one pixel: every blit falls outside and is clipped
+        self.region = REHEARSAL
+        self.placed.setdefault(REHEARSAL, [])
+        self.fills.setdefault(REHEARSAL, [])
+
+    def forget_rehearsal(self) -> None:
+        self.placed.pop(REHEARSAL, None)
+        self.fills.pop(REHEARSAL, None)
 
     def begin(self, surface: pygame.Surface, region: str) -> None:
         self.surface = surface
@@ -136,7 +153,7 @@ class Canvas:
             rect.left = inner.left
         rect.clamp_ip(inner)
         self.target.blit(image, rect)
-        self.placed[self.region].append(Placed(shown, rect, pygame.Rect(box)))
+        self.placed[self.region].append(Placed(shown, rect, pygame.Rect(box), size))
         return rect
 
     def common_size(

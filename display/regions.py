@@ -3,21 +3,23 @@ changes by itself, so the painter redraws only what changed and the loop sleeps 
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pygame
 
-from config.settings import Config
+from config.settings import Config, Counter
 from config.theme import Theme
 from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
-from lobby.contract import Notice
+from lobby.contract import BoardCall, Notice
 
 NO_NOTICE = Notice()
+WARM_TS = datetime(2000, 1, 1).astimezone()
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,33 @@ class Region:
 
     def next_change(self, frame: Frame) -> float:
         return math.inf
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """Draw, onto nothing, what a call would otherwise wait for: a slice at a time,
+        each after ``rehearse()`` (the canvas may have painted a frame in between)."""
+        return iter(())
+
+    def sample_calls(self) -> list[BoardCall]:
+        """A call to each counter, its ticket numbered as the engine numbers tickets of the
+        counter's first service."""
+        prefixes = {s.id: s.prefix for s in self.config.services}
+        digits = "0" * self.config.queue.number_width
+        calls = []
+        for counter in self.config.counters or (Counter("1", ()),):
+            service = counter.services[0] if counter.services else ""
+            ticket = prefixes.get(service, "") + digits
+            calls.append(BoardCall(f"warm-{counter.id}", ticket, counter.id, service, WARM_TS))
+        return calls
+
+    def warm_digits(self, canvas: Canvas, calls: list[BoardCall]) -> None:
+        """Every prefix's letters and the ten digits at each size the sample tickets took."""
+        tickets = {call.ticket for call in calls}
+        sizes = {p.size for p in canvas.placed[canvas.region] if p.text in tickets}
+        letters = "".join(sorted({s.prefix for s in self.config.services}))
+        for size in sizes:
+            canvas.text.warm(letters + "0123456789", size, True)
 
     def counter_label(self, counter_id: str, language: str) -> str:
         return self.config.counter(counter_id).label(language)
@@ -123,16 +152,35 @@ class Hero(Region):
         return frame.state.next_change(frame.now)
 
     def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
+        self._draw(canvas, rect, frame.state.newest, frame.state.flash_bright(frame.now))
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """The labels, every counter's "go to" lines in the flash's colours and the steady
+        ones, and each prefix's ticket letters and all ten digits at the ticket's size: the
+        first call after start then costs what the others do (FreeType rasterises a glyph
+        the first time it is drawn at a size, and the ticket's size is large)."""
+        calls = self.sample_calls()
+        for bright in (True, False):
+            for call in [*calls, dataclasses.replace(calls[0], kind="recall")]:
+                rehearse()
+                self._draw(canvas, rect, call, bright)
+                yield
+        rehearse()
+        self.warm_digits(canvas, calls)
+
+    def _draw(
+        self, canvas: Canvas, rect: pygame.Rect, newest: BoardCall | None, bright: bool
+    ) -> None:
         c = canvas.colours
         canvas.clear(rect, c.background)
         card = rect.inflate(-2 * self.unit, -2 * self.unit)
-        bright = frame.state.flash_bright(frame.now)
         canvas.fill(card, c.hero_flash_bg if bright else c.hero_bg, radius=self.unit)
         inner = card.inflate(-2 * self.unit, -self.unit)
         label_box, rest = split(inner, 0.16)
         ticket_box, dest_box = split(rest, 0.56 / 0.84)
         fg = c.ticket_flash_fg if bright else c.hero_text_fg
-        newest = frame.state.newest
         if newest is None:
             canvas.put(
                 "  ".join(words("welcome", self.langs)),
@@ -211,17 +259,34 @@ class Recent(Region):
             c.panel_title_fg,
             True,
         )
-        shown = frame.state.calls[1 : 1 + self.rows]
+        self._rows(canvas, boxes[1:], frame.state.calls[1 : 1 + self.rows])
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """Lists naming every counter, and the tickets' letters and digits at their size."""
+        calls = self.sample_calls()
+        boxes = rows(rect.inflate(-2 * self.unit, -2 * self.unit), self.rows + 1)[1:]
+        for start in range(0, len(calls), self.rows):
+            rehearse()
+            self._rows(canvas, boxes, calls[start : start + self.rows])
+            yield
+        rehearse()
+        self.warm_digits(canvas, calls)
+
+    def _rows(self, canvas: Canvas, boxes: list[pygame.Rect], shown: Sequence[BoardCall]) -> None:
+        """The rows of ``shown``, one per box."""
+        c = canvas.colours
         if not shown:
             return
         tickets = [call.ticket for call in shown]
         names = [self.labels(call.counter) for call in shown]
-        most = int(boxes[1].height * 0.7)
-        share = self._ticket_share(canvas, tickets, most, boxes[1].inflate(-self.unit, 0).width)
-        cells = [self._cells(canvas, box, share, names) for box in boxes[1 : 1 + len(shown)]]
+        most = int(boxes[0].height * 0.7)
+        share = self._ticket_share(canvas, tickets, most, boxes[0].inflate(-self.unit, 0).width)
+        cells = [self._cells(canvas, box, share, names) for box in boxes[: len(shown)]]
         ticket_size = canvas.common_size(tickets, cells[0][0], most, True)
         sizes = self._name_sizes(canvas, names, cells[0][1])
-        for i, (call, group, box) in enumerate(zip(shown, names, boxes[1:], strict=False)):
+        for i, (call, group, box) in enumerate(zip(shown, names, boxes, strict=False)):
             if i % 2 == 0:
                 canvas.fill(box, c.row_alt_bg, radius=self.unit // 2)
             ticket_box, name_boxes = cells[i]

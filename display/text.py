@@ -187,6 +187,11 @@ class TextCache:
             return canvas
         return canvas.subsurface((0, bounds.y, canvas.get_width(), bounds.height)).copy()
 
+    def warm(self, text: str, size: int, bold: bool = False) -> None:
+        """Have FreeType rasterise these characters at ``size`` now (it keeps its glyphs),
+        without keeping a surface: the tickets' letters and digits, before the first call."""
+        self._compose(text, size, (255, 255, 255), bold)
+
     def extent(self, text: str, size: int, bold: bool = False) -> tuple[int, int]:
         """Width and height of the text's surface (its ink) at ``size``."""
         key = (bold, text, size)
