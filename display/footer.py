@@ -1,8 +1,9 @@
 """The footer: people waiting per service, and a polite badge while the broker is away.
 
 The chips are laid out for the names the config gives: as many to a line as leaves the
-names their largest size, each chip keeping room on its right for the widest count shown
-(at least two digits, so the layout holds still until a queue passes 99).
+names their largest size. Each chip keeps room on its right for the widest count shown:
+28 % of it, which two digits fit at full size, growing to 40 % for longer counts (99999
+is the contract's most), past which the count, never cut, gets smaller.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from display.words import words
 
 UNKNOWN = "–"
 """The count shown before the first snapshot: unknown, not 0."""
-MIN_DIGITS = 2
+COUNT_SHARE = (0.28, 0.4)
+"""The least and the most of a chip's width its count takes."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Footer(Region):
         known = frame.state.seq is not None
         counts = [str(frame.state.waiting.get(s.id, 0)) if known else UNKNOWN for s in services]
         names = self._names()
-        digits = max(MIN_DIGITS, *(len(count) for count in counts))
+        digits = max(len(count) for count in counts)
         plan = self._plans.get((tuple(area), digits))
         if plan is None:
             plan = self._plans[(tuple(area), digits)] = self._plan(canvas, area, names, digits)
@@ -126,9 +128,11 @@ class Footer(Region):
             content = chip.inflate(-self.unit, 0)
             if content.width <= 4 or content.height <= 4:
                 continue
-            count_box = pygame.Rect(0, 0, int(content.width * 0.4), content.height)
+            least, most_w = (int(content.width * share) for share in COUNT_SHARE)
+            count_box = pygame.Rect(0, 0, most_w, content.height)
             count_size = canvas.common_size([widest], count_box, int(content.height * 0.8), True, 1)
-            count_width = canvas.text.width(widest, count_size, True) + 2 * MARGIN
+            need = canvas.text.width(widest, count_size, True) + 2 * MARGIN
+            count_width = min(most_w, max(least, need))
             names_box, _ = self._parts(chip, count_width)
             line_box = rows(names_box, depth)[0]
             most = int(line_box.height * 0.6)

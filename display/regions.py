@@ -299,16 +299,16 @@ class Recent(Region):
     @staticmethod
     def _ticket_share(canvas: Canvas, tickets: list[str], size: int, width: int) -> float:
         """The tickets' column: as wide as the widest ticket needs at ``size``, within
-        a fifth and 45 % of the row (six-character tickets take room from the names)."""
+        30 % and 45 % of the row (six-character tickets take room from the names)."""
         need = max(canvas.text.width(ticket, size, True) for ticket in tickets) + 2 * MARGIN + 1
-        return min(0.45, max(0.2, need / max(1, width)))
+        return min(0.45, max(0.3, need / max(1, width)))
 
     def _cells(
         self, canvas: Canvas, box: pygame.Rect, share: float, names: list[list[str]]
     ) -> tuple[pygame.Rect, list[pygame.Rect]]:
         """A row's ticket box, and a box per language for the counter's name."""
         ticket_box, name_box = split_h(box.inflate(-self.unit, 0), share)
-        gap = self.unit // 2
+        gap = self.unit
         name_box = pygame.Rect(name_box.x + gap, name_box.y, name_box.width - gap, name_box.height)
         count = len(self.langs)
         if count < 2:
