@@ -1,7 +1,9 @@
 """What drawing the board costs: per frame, and for the running daemon over time.
 
 1. In this process, for 720p, 1080p and 4K: a full redraw, an idle frame (nothing
-   changed), a marquee step and a flash step, in ms (mean of many, warm text cache).
+   changed), a marquee step and a flash step, in ms (mean of many, warm text cache),
+   and what warming the first call's text costs once at start (in slices after the first
+   frame; a fresh text cache, so FreeType rasterises everything it draws).
 2. ``callboard run`` as a process at 1080p with a notice up (clock, marquee, pages):
    CPU % of one core over an idle stretch and over a stretch of call flashes, and the
    peak RSS, read from /proc.
@@ -63,8 +65,9 @@ def mean_ms(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 def _costs_at(
     config: Config, text: TextCache, notice: Notice, size: tuple[int, int]
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float]:
     screen = pygame.display.set_mode(size)
+    warm = BoardPainter(config, TextCache(find_fonts()), size).warm() * 1000
     painter = BoardPainter(config, text, size)
     state = BoardState()
     state.apply_snapshot(parse_board(BOARD))
@@ -83,7 +86,7 @@ def _costs_at(
     state.apply_call(call, now=1000.0)
     paint(1000.0)
     flash = mean_ms(lambda i: paint(1000.0 + 0.5 * (i + 1)), 16)
-    return full, idle, marquee, flash
+    return full, idle, marquee, flash, warm
 
 
 def frame_costs() -> None:
@@ -91,12 +94,15 @@ def frame_costs() -> None:
     notice = parse_notice(NOTICE)
     text = TextCache(find_fonts())
     pygame.display.init()
-    print("per frame (ms, mean)      full redraw   idle frame   marquee step   flash step")
+    print(
+        "per frame (ms, mean)      full redraw   idle frame   marquee step   flash step"
+        "   warming once"
+    )
     for name, size in SIZES.items():
-        full, idle, marquee, flash = _costs_at(config, text, notice, size)
+        full, idle, marquee, flash, warm = _costs_at(config, text, notice, size)
         print(
             f"{name:>6} {size[0]}x{size[1]:<11} {full:10.2f} {idle:12.3f} {marquee:14.2f}"
-            f" {flash:12.2f}"
+            f" {flash:12.2f} {warm:14.0f}"
         )
     pygame.display.quit()
 

@@ -8,16 +8,20 @@ the marquee band at the theme's frame rate; nothing else.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Hashable
+import time
+from collections.abc import Hashable, Iterator
 
 import pygame
 
 from config.settings import Config
 from config.theme import Theme
-from display.canvas import Canvas
+from display.canvas import Canvas, Fill, Placed
+from display.footer import Footer
 from display.layout import Layout, board_layout
-from display.regions import Footer, Frame, Header, Hero, Marquee, Pages, Recent, Region
+from display.notices import Marquee, Pages
+from display.regions import Frame, Header, Hero, Recent, Region
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardCall
@@ -47,6 +51,16 @@ class BoardPainter:
         """The strings each region shows and where: for tests, previews and support."""
         return self._canvas.drawn
 
+    @property
+    def placed(self) -> dict[str, list[Placed]]:
+        """What each region drew, where, and the box it was given."""
+        return self._canvas.placed
+
+    @property
+    def fills(self) -> dict[str, list[Fill]]:
+        """The plain areas each region painted (its backdrop, cards, stripes)."""
+        return self._canvas.fills
+
     def _arrange(self, marquee: bool, pages: bool) -> None:
         """Lay the board out for whether a marquee and pages are showing."""
         self._shape = (marquee, pages)
@@ -64,7 +78,36 @@ class BoardPainter:
         if self.layout.marquee is not None:
             self.regions.append(Marquee(config, theme, unit, self.layout.marquee))
         self._keys.clear()
-        self._canvas.drawn.clear()
+        self._canvas.forget()
+
+    def warming(self) -> Iterator[None]:
+        """Draw, onto nothing, what a call shows in the hero and the recent list, for every
+        shape the board can take (with and without a marquee and pages), so the first call
+        after start appears as fast as the rest. One slice per step (a hero, a list), so
+        the loop can show a call that comes meanwhile after one slice at most."""
+        done: set[tuple[str, tuple[int, int]]] = set()
+        for marquee, pages in itertools.product((False, True), repeat=2):
+            layout = board_layout(*self._size, self._theme.proportions, marquee, pages)
+            unit = layout.unit
+            for region in (
+                Hero(self._config, self._theme, unit),
+                Recent(self._config, self._theme, unit, layout.recent),
+            ):
+                rect: pygame.Rect = getattr(layout, region.name)
+                if (region.name, rect.size) in done:
+                    continue
+                done.add((region.name, rect.size))
+                self._canvas.forget_rehearsal()
+                for _ in region.warm(self._canvas, rect, self._canvas.rehearse):
+                    yield
+        self._canvas.forget_rehearsal()
+
+    def warm(self) -> float:
+        """All of ``warming`` at once; the seconds it took."""
+        started = time.perf_counter()
+        for _ in self.warming():
+            pass
+        return time.perf_counter() - started
 
     def invalidate(self) -> None:
         """Forget what was painted: the next paint redraws everything."""

@@ -1,18 +1,43 @@
 """Drawing on the board: fitted text, backgrounds, boxes, and a log of what was drawn.
 
-The log (region -> strings and their rectangles) lets tests, previews and support say
-what the screen shows without reading pixels, and lets the painter check that nothing
-leaves its region.
+The log (region -> what was drawn, where, and in which box) lets tests, previews and
+support say what the screen shows without reading pixels, and lets the painter check that
+nothing leaves its box. Text keeps a pixel off its box's edges, so two texts in boxes side
+by side never touch.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import NamedTuple
 
 import pygame
 
 from config.theme import Colour, Palette
 from display.text import TextCache
+
+_LOG = logging.getLogger(__name__)
+MARGIN = 1
+"""Pixels a text keeps off its box's edges."""
+REHEARSAL = "rehearsal"
+
+
+class Placed(NamedTuple):
+    """One thing drawn: its text (or an image's label), where its pixels are, its box."""
+
+    text: str
+    rect: pygame.Rect
+    box: pygame.Rect
+    size: int = 0
+    """The text's size in pixels (0 for an image or the marquee's strip)."""
+
+
+class Fill(NamedTuple):
+    """A plain area painted in one colour: a card, a chip, a row's stripe."""
+
+    rect: pygame.Rect
+    colour: Colour
 
 
 class Canvas:
@@ -23,8 +48,19 @@ class Canvas:
         self.colours = colours
         self.surface: pygame.Surface | None = None
         self.background: pygame.Surface | None = None
-        self.drawn: dict[str, list[tuple[str, pygame.Rect]]] = {}
+        self.placed: dict[str, list[Placed]] = {}
+        self.fills: dict[str, list[Fill]] = {}
         self.region = ""
+        self._scratch = pygame.Surface((1, 1))
+
+    @property
+    def drawn(self) -> dict[str, list[tuple[str, pygame.Rect]]]:
+        """Each region's texts (and images' labels) with where they are."""
+        return {region: [(p.text, p.rect) for p in items] for region, items in self.placed.items()}
+
+    def forget(self) -> None:
+        self.placed.clear()
+        self.fills.clear()
 
     def use_background(self, image: Path | None, size: tuple[int, int]) -> None:
         """Load the theme's background image scaled to the screen (once per size)."""
@@ -35,10 +71,24 @@ class Canvas:
                 loaded.convert() if pygame.display.get_surface() else loaded, size
             )
 
+    def rehearse(self) -> None:
+        """Draw onto nothing: what is drawn until the next ``begin`` is fitted and rendered
+        (so the text cache and FreeType's glyphs are warm) but shown nowhere, logged under
+        REHEARSAL only, until ``forget_rehearsal``."""
+        self.surface = self._scratch  # one pixel: every blit falls outside and is clipped
+        self.region = REHEARSAL
+        self.placed.setdefault(REHEARSAL, [])
+        self.fills.setdefault(REHEARSAL, [])
+
+    def forget_rehearsal(self) -> None:
+        self.placed.pop(REHEARSAL, None)
+        self.fills.pop(REHEARSAL, None)
+
     def begin(self, surface: pygame.Surface, region: str) -> None:
         self.surface = surface
         self.region = region
-        self.drawn[region] = []
+        self.placed[region] = []
+        self.fills[region] = []
 
     @property
     def target(self) -> pygame.Surface:
@@ -50,13 +100,18 @@ class Canvas:
         if self.background is not None:
             self.target.blit(self.background, rect, rect)
         else:
-            self.target.fill(colour, rect)
+            self.fill(rect, colour)
 
     def fill(self, rect: pygame.Rect, colour: Colour, radius: int = 0) -> None:
         if radius:
             pygame.draw.rect(self.target, colour, rect, border_radius=radius)
         else:
             self.target.fill(colour, rect)
+        self.fills[self.region].append(Fill(pygame.Rect(rect), colour))
+
+    def note(self, text: str, rect: pygame.Rect, box: pygame.Rect) -> None:
+        """Log something a region drew by itself (the marquee's strip)."""
+        self.placed[self.region].append(Placed(text, rect, box))
 
     def put(
         self,
@@ -67,28 +122,49 @@ class Canvas:
         bold: bool = False,
         align: str = "left",
         exact: bool = False,
+        whole: bool = False,
     ) -> pygame.Rect:
-        """Draw text in a box, centred vertically; shrink, then ellipsise, to fit its width.
+        """Draw text in a box, centred vertically, at the largest size up to ``size`` at
+        which it fits the box's height and width; too wide even small, it ends in "…".
 
-        ``exact`` draws at ``size`` without fitting (the caller fitted a row together).
+        ``exact`` keeps ``size`` (the caller fitted a row together): the text is only
+        ellipsised, or made smaller if taller than the box. ``whole`` never cuts the text
+        (a ticket, a count, the time): it is made as small as it must be instead.
         """
-        if not text or box.width <= 0 or box.height <= 0:
+        inner = box.inflate(-2 * MARGIN, -2 * MARGIN)
+        if not text.strip() or inner.width <= 0 or inner.height <= 0:
             return pygame.Rect(box.x, box.y, 0, 0)
-        if not exact:
-            text, size = self.text.fit(text, size, box.width, bold, min_size=max(10, size // 3))
-        image = self.text.render(text, size, colour, bold)
+        min_size = size if exact else max(10, size // 3)
+        shown, fitted = self.text.fit(text, size, inner.width, bold, min_size, inner.height)
+        if whole and shown != text:
+            shown, fitted = self.text.fit(text, fitted, inner.width, bold, 1, inner.height)
+        size = fitted
+        if not shown:
+            _LOG.debug("nothing of %r fits a %dx%d box", text, box.width, box.height)
+            return pygame.Rect(box.x, box.y, 0, 0)
+        image = self.text.render(shown, size, colour, bold)
         rect = image.get_rect()
-        rect.centery = box.centery
+        rect.centery = inner.centery
         if align == "center":
-            rect.centerx = box.centerx
+            rect.centerx = inner.centerx
         elif align == "right":
-            rect.right = box.right
+            rect.right = inner.right
         else:
-            rect.left = box.left
-        rect.clamp_ip(box)
+            rect.left = inner.left
+        rect.clamp_ip(inner)
         self.target.blit(image, rect)
-        self.drawn[self.region].append((text, rect))
+        self.placed[self.region].append(Placed(shown, rect, pygame.Rect(box), size))
         return rect
+
+    def common_size(
+        self, texts: list[str], box: pygame.Rect, size: int, bold: bool = False, min_size: int = 12
+    ) -> int:
+        """One size at which each text fits a box like ``box`` (a row of labels looks even);
+        below ``min_size`` a text would rather be ellipsised than shrink further."""
+        inner = box.inflate(-2 * MARGIN, -2 * MARGIN)
+        if inner.width <= 0 or inner.height <= 0:
+            return 1
+        return self.text.fit_size(texts, size, inner.width, bold, min_size, inner.height)
 
     def image(self, image: pygame.Surface, box: pygame.Rect, label: str) -> pygame.Rect:
         """Draw an image scaled to fit a box, left-aligned and centred vertically."""
@@ -97,7 +173,7 @@ class Canvas:
         scaled = pygame.transform.smoothscale(image, size)
         rect = scaled.get_rect(midleft=box.midleft)
         self.target.blit(scaled, rect)
-        self.drawn[self.region].append((label, rect))
+        self.placed[self.region].append(Placed(label, rect, pygame.Rect(box)))
         return rect
 
 

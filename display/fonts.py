@@ -100,11 +100,20 @@ def _primary(override: Path | None, theme: ThemeFonts) -> FontChoice:
 
 
 def last_resort() -> FontChoice:
-    """pygame's own font (Latin only): a board that shows numbers beats a dark screen."""
+    """pygame's own font (Latin only): a board that shows numbers beats a dark screen.
+
+    It has no "◆", no-break space or ideographic space: whatever else is installed (a CJK
+    font the config did not name, DejaVu) backs it up, as in ``find_fonts``.
+    """
     import pygame.font
 
     path = Path(pygame.font.__file__).with_name(pygame.font.get_default_font())
-    return FontChoice(FontFace(path), FontFace(path))
+    return FontChoice(FontFace(path), FontFace(path), _installed_fallback())
+
+
+def _installed_fallback() -> tuple[FontFace, ...]:
+    faces = [choice.regular for choice in KNOWN_FONTS if choice.regular.path.is_file()]
+    return (*faces, DEJAVU) if DEJAVU.path.is_file() else tuple(faces)
 
 
 def find_fonts(override: Path | None = None, theme: ThemeFonts | None = None) -> FontChoice:
@@ -116,8 +125,6 @@ def find_fonts(override: Path | None = None, theme: ThemeFonts | None = None) ->
     theme = theme or ThemeFonts()
     main = _primary(override, theme)
     fallback = [_face_for(path) for path in theme.fallback]
-    fallback += [choice.regular for choice in KNOWN_FONTS if choice.regular.path.is_file()]
-    if DEJAVU.path.is_file():
-        fallback.append(DEJAVU)
+    fallback += _installed_fallback()
     unique = tuple(dict.fromkeys(f for f in fallback if f != main.regular))
     return FontChoice(main.regular, main.bold, unique)

@@ -3,22 +3,23 @@ changes by itself, so the painter redraws only what changed and the loop sleeps 
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pygame
 
-from config.settings import Config
+from config.settings import Config, Counter
 from config.theme import Theme
-from display.canvas import Canvas, cols, rows, split, split_h
+from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
-from lobby.contract import Notice
-from lobby.notices import page_at
+from lobby.contract import BoardCall, Notice
 
 NO_NOTICE = Notice()
+WARM_TS = datetime(2000, 1, 1).astimezone()
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,33 @@ class Region:
 
     def next_change(self, frame: Frame) -> float:
         return math.inf
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """Draw, onto nothing, what a call would otherwise wait for: a slice at a time,
+        each after ``rehearse()`` (the canvas may have painted a frame in between)."""
+        return iter(())
+
+    def sample_calls(self) -> list[BoardCall]:
+        """A call to each counter, its ticket numbered as the engine numbers tickets of the
+        counter's first service."""
+        prefixes = {s.id: s.prefix for s in self.config.services}
+        digits = "0" * self.config.queue.number_width
+        calls = []
+        for counter in self.config.counters or (Counter("1", ()),):
+            service = counter.services[0] if counter.services else ""
+            ticket = prefixes.get(service, "") + digits
+            calls.append(BoardCall(f"warm-{counter.id}", ticket, counter.id, service, WARM_TS))
+        return calls
+
+    def warm_digits(self, canvas: Canvas, calls: list[BoardCall]) -> None:
+        """Every prefix's letters and the ten digits at each size the sample tickets took."""
+        tickets = {call.ticket for call in calls}
+        sizes = {p.size for p in canvas.placed[canvas.region] if p.text in tickets}
+        letters = "".join(sorted({s.prefix for s in self.config.services}))
+        for size in sizes:
+            canvas.text.warm(letters + "0123456789", size, True)
 
     def counter_label(self, counter_id: str, language: str) -> str:
         return self.config.counter(counter_id).label(language)
@@ -99,13 +127,14 @@ class Header(Region):
             c.header_fg,
             True,
             "right",
+            whole=True,
         )
         dates = [date_text(frame.wall, lang) for lang in self.langs[:2]]
         date_box = pygame.Rect(
             date_box.x + pad // 2, date_box.y, date_box.width - pad // 2, date_box.height
         )
         boxes = rows(date_box, len(dates))
-        size = canvas.text.fit_size(dates, int(boxes[0].height * 0.7), date_box.width)
+        size = canvas.common_size(dates, boxes[0], int(boxes[0].height * 0.7))
         for line, box in zip(dates, boxes, strict=True):
             canvas.put(line, box, size, c.header_sub_fg, exact=True)
 
@@ -123,16 +152,35 @@ class Hero(Region):
         return frame.state.next_change(frame.now)
 
     def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
+        self._draw(canvas, rect, frame.state.newest, frame.state.flash_bright(frame.now))
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """The labels, every counter's "go to" lines in the flash's colours and the steady
+        ones, and each prefix's ticket letters and all ten digits at the ticket's size: the
+        first call after start then costs what the others do (FreeType rasterises a glyph
+        the first time it is drawn at a size, and the ticket's size is large)."""
+        calls = self.sample_calls()
+        for bright in (True, False):
+            for call in [*calls, dataclasses.replace(calls[0], kind="recall")]:
+                rehearse()
+                self._draw(canvas, rect, call, bright)
+                yield
+        rehearse()
+        self.warm_digits(canvas, calls)
+
+    def _draw(
+        self, canvas: Canvas, rect: pygame.Rect, newest: BoardCall | None, bright: bool
+    ) -> None:
         c = canvas.colours
         canvas.clear(rect, c.background)
         card = rect.inflate(-2 * self.unit, -2 * self.unit)
-        bright = frame.state.flash_bright(frame.now)
         canvas.fill(card, c.hero_flash_bg if bright else c.hero_bg, radius=self.unit)
         inner = card.inflate(-2 * self.unit, -self.unit)
         label_box, rest = split(inner, 0.16)
         ticket_box, dest_box = split(rest, 0.56 / 0.84)
         fg = c.ticket_flash_fg if bright else c.hero_text_fg
-        newest = frame.state.newest
         if newest is None:
             canvas.put(
                 "  ".join(words("welcome", self.langs)),
@@ -161,6 +209,7 @@ class Hero(Region):
             c.ticket_flash_fg if bright else c.ticket_fg,
             True,
             "center",
+            whole=True,
         )
         lines = [
             line
@@ -168,15 +217,22 @@ class Hero(Region):
             for line in words("go_to", (lang,), counter=self.counter_label(newest.counter, lang))
         ]
         boxes = rows(dest_box, len(lines))
-        size = canvas.text.fit_size(lines, int(boxes[0].height * 0.75), dest_box.width, True)
+        most = int(boxes[0].height * 0.75)
+        size = canvas.common_size(lines, boxes[0], most, True, max(12, most * 2 // 5))
         for line, box in zip(lines, boxes, strict=True):
             canvas.put(line, box, size, fg, True, "center", exact=True)
 
 
 class Recent(Region):
-    """The calls before the newest, with their counters' names."""
+    """The calls before the newest, each with its counter's name in every board language:
+    the first language large, the others smaller under it (so both read at 720p), or beside
+    it on a screen too short for two lines (a long bar over the counters)."""
 
     name = "recent"
+    FIRST_SHARE = 0.56
+    """The first language's share of a row's height when others follow under it."""
+    LEGIBLE = 12
+    """Pixels of type below which a second line would not read: then it goes beside."""
 
     def __init__(self, config: Config, theme: Theme, unit: int, rect: pygame.Rect) -> None:
         super().__init__(config, theme, unit)
@@ -186,6 +242,10 @@ class Recent(Region):
     def key(self, frame: Frame) -> Hashable:
         shown = frame.state.calls[1 : 1 + self.rows]
         return tuple((c.id, c.ticket, c.counter) for c in shown)
+
+    def labels(self, counter_id: str) -> list[str]:
+        """The counter's name in each board language, the same name said once."""
+        return list(dict.fromkeys(self.counter_label(counter_id, lang) for lang in self.langs))
 
     def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
         c = canvas.colours
@@ -199,178 +259,93 @@ class Recent(Region):
             c.panel_title_fg,
             True,
         )
-        shown = frame.state.calls[1 : 1 + self.rows]
-        labels = [self.counter_label(call.counter, self.langs[0]) for call in shown]
-        for i, (call, label, box) in enumerate(zip(shown, labels, boxes[1:], strict=False)):
+        self._rows(canvas, boxes[1:], frame.state.calls[1 : 1 + self.rows])
+
+    def warm(
+        self, canvas: Canvas, rect: pygame.Rect, rehearse: Callable[[], None]
+    ) -> Iterator[None]:
+        """Lists naming every counter, and the tickets' letters and digits at their size."""
+        calls = self.sample_calls()
+        boxes = rows(rect.inflate(-2 * self.unit, -2 * self.unit), self.rows + 1)[1:]
+        for start in range(0, len(calls), self.rows):
+            rehearse()
+            self._rows(canvas, boxes, calls[start : start + self.rows])
+            yield
+        rehearse()
+        self.warm_digits(canvas, calls)
+
+    def _rows(self, canvas: Canvas, boxes: list[pygame.Rect], shown: Sequence[BoardCall]) -> None:
+        """The rows of ``shown``, one per box."""
+        c = canvas.colours
+        if not shown:
+            return
+        tickets = [call.ticket for call in shown]
+        names = [self.labels(call.counter) for call in shown]
+        most = int(boxes[0].height * 0.7)
+        share = self._ticket_share(canvas, tickets, most, boxes[0].inflate(-self.unit, 0).width)
+        cells = [self._cells(canvas, box, share, names) for box in boxes[: len(shown)]]
+        ticket_size = canvas.common_size(tickets, cells[0][0], most, True)
+        sizes = self._name_sizes(canvas, names, cells[0][1])
+        for i, (call, group, box) in enumerate(zip(shown, names, boxes, strict=False)):
             if i % 2 == 0:
                 canvas.fill(box, c.row_alt_bg, radius=self.unit // 2)
-            ticket_box, counter_box = split_h(box.inflate(-self.unit, 0), 0.36)
-            canvas.put(call.ticket, ticket_box, int(box.height * 0.7), c.row_ticket_fg, True)
-            canvas.put(label, counter_box, int(box.height * 0.55), c.row_text_fg)
-
-
-class Pages(Region):
-    """Information pages from the notice (documents a claim needs, …), one at a time."""
-
-    name = "pages"
-
-    def key(self, frame: Frame) -> Hashable:
-        index, _ = page_at(frame.notice.pages, frame.now, self.theme.page_seconds)
-        return (frame.notice.pages, index)
-
-    def next_change(self, frame: Frame) -> float:
-        return page_at(frame.notice.pages, frame.now, self.theme.page_seconds)[1]
-
-    def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        canvas.clear(rect, c.panel_bg)
-        pages = frame.notice.pages
-        index, _ = page_at(pages, frame.now, self.theme.page_seconds)
-        if index < 0:
-            return
-        card = pygame.Rect(
-            rect.x + self.unit, rect.y, rect.width - 2 * self.unit, rect.height - self.unit
-        )
-        canvas.fill(card, c.page_bg, radius=self.unit // 2)
-        inner = card.inflate(-2 * self.unit, -self.unit)
-        title_box, body = split(inner, 0.2)
-        page = pages[index]
-        counter = f"{index + 1}/{len(pages)}" if len(pages) > 1 else ""
-        title_area, count_box = split_h(title_box, 0.85 if counter else 1.0)
-        canvas.put(page.title, title_area, int(title_box.height * 0.6), c.page_title_fg, True)
-        canvas.put(counter, count_box, int(title_box.height * 0.45), c.page_text_fg, align="right")
-        self._paint_lines(canvas, body, page.lines)
-
-    def _paint_lines(self, canvas: Canvas, body: pygame.Rect, lines: tuple[str, ...]) -> None:
-        """Bulleted lines, wrapped, at the largest size at which they all fit the body."""
-        size = max(12, body.height // 5)
-        while True:
-            wrapped = [
-                (i, part)
-                for i, line in enumerate(lines)
-                for part in canvas.text.wrap(line, size, body.width - size)
-            ]
-            if len(wrapped) * size * 1.35 <= body.height or size <= 12:
-                break
-            size = max(12, int(size * 0.9))
-        height = round(size * 1.35)
-        y = body.y
-        previous = -1
-        for line_no, part in wrapped:
-            if y + height > body.bottom:
-                break
-            box = pygame.Rect(body.x + size, y, body.width - size, height)
-            if line_no != previous:
-                canvas.put(
-                    "•",
-                    pygame.Rect(body.x, y, size, height),
-                    size,
-                    canvas.colours.page_title_fg,
-                    exact=True,
-                )
-            canvas.put(part, box, size, canvas.colours.page_text_fg, exact=True)
-            previous = line_no
-            y += height
-
-
-class Marquee(Region):
-    """The notice's marquee lines, scrolling right to left, smoothly but cheaply."""
-
-    name = "marquee"
-    GAP = "　　◆　　"
-
-    def __init__(self, config: Config, theme: Theme, unit: int, rect: pygame.Rect) -> None:
-        super().__init__(config, theme, unit)
-        self._speed = theme.marquee_speed * rect.width  # pixels per second
-        self._size = int(rect.height * 0.55)
-
-    def _text(self, frame: Frame) -> str:
-        return self.GAP.join(frame.notice.marquee) + self.GAP if frame.notice.marquee else ""
-
-    def key(self, frame: Frame) -> Hashable:
-        return (self._text(frame), int(frame.now * self.theme.marquee_fps))
-
-    def next_change(self, frame: Frame) -> float:
-        if not frame.notice.marquee:
-            return math.inf
-        fps = self.theme.marquee_fps
-        return (math.floor(frame.now * fps) + 1) / fps
-
-    def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        canvas.fill(rect, c.marquee_bg)
-        text = self._text(frame)
-        if not text:
-            return
-        strip = canvas.text.render(text, self._size, c.marquee_fg, background=c.marquee_bg)
-        period = strip.get_width()  # the text ends with a gap, so copies can follow each other
-        x = rect.left + self.unit - int(frame.now * self._speed) % max(1, period)
-        y = rect.centery - strip.get_height() // 2
-        canvas.drawn["marquee"].append(
-            (text, rect.clip(pygame.Rect(x, y, period, strip.get_height())))
-        )
-        while x < rect.right:
-            canvas.target.blit(strip, (x, y))
-            x += period
-
-
-class Footer(Region):
-    """People waiting per service, and a polite badge while the broker is away."""
-
-    name = "footer"
-
-    def key(self, frame: Frame) -> Hashable:
-        return (tuple(sorted(frame.state.waiting.items())), frame.state.seq is None, frame.link_up)
-
-    def paint(self, canvas: Canvas, rect: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        canvas.fill(rect, c.footer_bg)
-        unit = self.unit
-        inner = rect.inflate(-2 * unit, -unit)
-        label_box, chips_box = split_h(inner, 0.14 if rect.width > rect.height else 0.18)
-        labels = words("waiting", self.langs)
-        boxes = rows(label_box, len(labels))
-        size = canvas.text.fit_size(labels, int(boxes[0].height * 0.6), label_box.width, True)
-        for line, box in zip(labels, boxes, strict=True):
-            canvas.put(line, box, size, c.footer_fg, True, exact=True)
-        badge_w = 0 if frame.link_up else chips_box.width // 5
-        area = pygame.Rect(chips_box.x, chips_box.y, chips_box.width - badge_w, chips_box.height)
-        self._chips(canvas, area, frame)
-        if not frame.link_up:
-            badge = pygame.Rect(area.right, area.y, badge_w, area.height).inflate(
-                -unit // 2, -unit // 2
+            ticket_box, name_boxes = cells[i]
+            canvas.put(
+                call.ticket, ticket_box, ticket_size, c.row_ticket_fg, True, exact=True, whole=True
             )
-            canvas.fill(badge, c.badge_bg, radius=unit // 2)
-            lines = words("reconnecting", self.langs)
-            boxes = rows(badge.inflate(-unit, 0), len(lines))
-            size = canvas.text.fit_size(lines, int(boxes[0].height * 0.55), boxes[0].width)
-            for line, box in zip(lines, boxes, strict=True):
-                canvas.put(line, box, size, c.badge_fg, exact=True)
+            for line, name_box, size in zip(group, name_boxes, sizes, strict=False):
+                canvas.put(line, name_box, size, c.row_text_fg, exact=True)
 
-    def _chips(self, canvas: Canvas, area: pygame.Rect, frame: Frame) -> None:
-        c = canvas.colours
-        services = self.config.services
-        if not services:
-            return
-        per_row = len(services) if area.width > area.height * 6 else min(3, len(services))
-        lines = math.ceil(len(services) / per_row)
-        chips = [chip for row in rows(area, lines) for chip in cols(row, per_row)]
-        known = frame.state.seq is not None
-        boxes = []
-        for chip in chips[: len(services)]:
-            chip = chip.inflate(-self.unit // 2, -self.unit // 3)
-            canvas.fill(chip, c.chip_bg, radius=self.unit // 2)
-            boxes.append(split_h(chip.inflate(-self.unit, 0), 0.72))
-        names = [
-            [n for n in (s.name.get(lang) for lang in self.langs) if n] or [s.id] for s in services
+    @staticmethod
+    def _ticket_share(canvas: Canvas, tickets: list[str], size: int, width: int) -> float:
+        """The tickets' column: as wide as the widest ticket needs at ``size``, within
+        30 % and 45 % of the row (six-character tickets take room from the names)."""
+        need = max(canvas.text.width(ticket, size, True) for ticket in tickets) + 2 * MARGIN + 1
+        return min(0.45, max(0.3, need / max(1, width)))
+
+    def _cells(
+        self, canvas: Canvas, box: pygame.Rect, share: float, names: list[list[str]]
+    ) -> tuple[pygame.Rect, list[pygame.Rect]]:
+        """A row's ticket box, and a box per language for the counter's name."""
+        ticket_box, name_box = split_h(box.inflate(-self.unit, 0), share)
+        gap = self.unit
+        name_box = pygame.Rect(name_box.x + gap, name_box.y, name_box.width - gap, name_box.height)
+        count = len(self.langs)
+        if count < 2:
+            return ticket_box, [name_box]
+        top, rest = split(name_box, self.FIRST_SHARE)
+        if rest.height / (count - 1) * 0.6 >= self.LEGIBLE:
+            return ticket_box, [top, *rows(rest, count - 1)]
+        return ticket_box, self._beside(canvas, name_box, names, count)
+
+    def _beside(
+        self, canvas: Canvas, box: pygame.Rect, names: list[list[str]], count: int
+    ) -> list[pygame.Rect]:
+        """Columns for the languages side by side, as wide as each one's longest name."""
+        size = max(1, int(box.height * 0.6))
+        need = [
+            max((canvas.text.width(g[k], size) for g in names if k < len(g)), default=1)
+            for k in range(count)
         ]
-        depth = max(len(n) for n in names)
-        name_h = boxes[0][0].height / depth
-        size = canvas.text.fit_size(
-            [n for group in names for n in group], int(name_h * 0.6), boxes[0][0].width
-        )
-        for service, group, (names_box, count_box) in zip(services, names, boxes, strict=True):
-            for line, box in zip(group, rows(names_box, len(group)), strict=True):
-                canvas.put(line, box, size, c.footer_fg, exact=True)
-            count = str(frame.state.waiting.get(service.id, 0)) if known else "–"
-            canvas.put(count, count_box, int(count_box.height * 0.8), c.count_fg, True, "right")
+        gap = self.unit
+        room = max(0, box.width - gap * (count - 1))
+        x, columns = box.x, []
+        for wanted in need:
+            width = round(room * wanted / max(1, sum(need)))
+            columns.append(pygame.Rect(x, box.y, width, box.height))
+            x += width + gap
+        return columns
+
+    def _name_sizes(
+        self, canvas: Canvas, names: list[list[str]], boxes: list[pygame.Rect]
+    ) -> list[int]:
+        """One size per language for every row (the rows look even), the others smaller
+        than the first; a name too long even at 60 % of that is ellipsised instead."""
+        sizes = []
+        for line, box in enumerate(boxes):
+            stacked = len(boxes) > 1 and boxes[1].y > box.y if line == 0 else box.y > boxes[0].y
+            share = 0.8 if line == 0 and stacked else 0.6 if line == 0 or stacked else 0.5
+            most = int(box.height * share)
+            texts = [group[line] for group in names if line < len(group)]
+            sizes.append(canvas.common_size(texts, box, most, min_size=max(10, most * 3 // 5)))
+        return sizes

@@ -8,6 +8,7 @@ $cb render --config config/lobby.toml "${args[@]}" --size 1920x1080 --out docs/b
 $cb render --config config/lobby.toml "${args[@]}" --size 1280x720 --out docs/board-720p.png
 $cb render --config config/lobby.toml "${args[@]}" --size 3840x2160 --out docs/board-4k.png
 $cb render --config config/lobby.toml "${args[@]}" --size 1080x1920 --out docs/board-portrait.png
+$cb render --config config/lobby.toml "${args[@]}" --size 1920x360 --out docs/board-bar.png
 $cb render --config config/lobby.toml --board docs/examples/board.json --time 2026-11-25T10:15 \
     --size 1920x1080 --offline --out docs/board-offline.png
 sed 's|theme = "default"|theme = "themes/branch.toml"|' config/lobby.toml > config/.branch-demo.toml

@@ -98,13 +98,34 @@ def test_recent_calls_show_their_counters_names_from_the_config(config, text) ->
         "最近叫号  Recent calls",
         "C105",
         "4号咨询台",
+        "Counter 4 (Consultation)",
         "V002",
         "1号绿色通道",
+        "Counter 1 (Green channel)",
     ]
     for ticket in ("C105", "V002"):
         box = rect_of(painter, "recent", ticket)
         assert painter.layout.recent.contains(box)
         assert ocr_line(surface, box, TICKET_ALPHABET) == ticket
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920), (1920, 360)])
+def test_recent_calls_name_the_counter_in_every_language_readably(config, text, size) -> None:
+    """The second language sits under the first, smaller, in the same row: legible at 720p
+    and on a TV hung vertically; on a bar too short for two lines, beside it."""
+    state = BoardState()
+    state.apply_snapshot(snapshot())
+    surface, painter, _ = paint(config, text, state, size=size)
+    zh = rect_of(painter, "recent", "4号咨询台")
+    en = rect_of(painter, "recent", "Counter 4 (Consultation)")
+    ticket = rect_of(painter, "recent", "C105")
+    if size[1] > 360:
+        assert en.top > zh.bottom and en.left == zh.left  # under it, aligned
+        assert en.height >= 14  # about 20 px type: read across a lobby at 720p
+    else:
+        assert en.left > zh.right and abs(en.centery - zh.centery) <= 3  # beside it
+    assert zh.top >= ticket.top - ticket.height // 2 and en.bottom <= ticket.bottom + ticket.height
+    assert ocr_line(surface, en) == "Counter 4 (Consultation)"
 
 
 def test_waiting_counts_per_service(config, text) -> None:
@@ -185,8 +206,10 @@ def test_a_long_counter_name_shrinks_then_ellipsises(config, text) -> None:
     state = BoardState()
     state.apply_snapshot(snapshot([("c9", "A001", "1"), ("c8", "A000", "7")]))
     _, painter, _ = paint(config, text, state)
-    label, rect = painter.drawn["recent"][-1]
-    assert label.endswith("…") and painter.layout.recent.contains(rect)
+    label, rect = painter.drawn["recent"][-2]  # the Chinese name; "Counter 7" follows
+    assert label.startswith("7号综合") and label.endswith("…")
+    assert painter.layout.recent.contains(rect)
+    assert painter.drawn["recent"][-1][0] == "Counter 7"
 
 
 def test_a_missing_font_names_the_package_to_install(tmp_path: Path) -> None:
