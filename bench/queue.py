@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import lobby_config, percentile
 from callboard.demo.broker import PrivateBroker
+from engine.lease import SETTLE_S
 
 TS = "2026-11-25T10:00:00+08:00"
 
@@ -49,9 +51,14 @@ def main() -> int:
         issued: queue.SimpleQueue[float] = queue.SimpleQueue()
         called: queue.SimpleQueue[tuple[str, float]] = queue.SimpleQueue()
 
+        serving = threading.Event()
+
         def on_message(_c: object, _u: object, message: mqtt.MQTTMessage) -> None:
             now = time.perf_counter()
-            if message.topic.endswith("/ticket/issued"):
+            if message.topic.endswith("/status/lobby-pi-1-queue"):
+                if json.loads(message.payload).get("serving"):
+                    serving.set()
+            elif message.topic.endswith("/ticket/issued"):
                 issued.put(now)
             elif message.topic.endswith("/call"):
                 called.put((json.loads(message.payload)["request_id"], now))
@@ -62,17 +69,26 @@ def main() -> int:
             socket.IPPROTO_TCP, socket.TCP_NODELAY, 1
         )  # as the counters' own link does
         client.connect(broker.host, broker.port)
-        client.subscribe([("callboard/hz-main/ticket/issued", 1), ("callboard/hz-main/call", 1)])
+        client.subscribe(
+            [
+                ("callboard/hz-main/ticket/issued", 1),
+                ("callboard/hz-main/call", 1),
+                ("callboard/hz-main/status/lobby-pi-1-queue", 1),
+            ]
+        )
         client.loop_start()
         engine = subprocess.Popen(
             [sys.executable, "-m", "callboard", "queue", "--config", str(config)],
             cwd=work,
             env=os.environ.copy(),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(Path(work) / "engine.log", "w"),  # noqa: SIM115
         )
         try:
-            time.sleep(3.5)  # the look for another engine, then serving
+            launched = time.perf_counter()
+            if not serving.wait(30):  # it holds the site's lease and has settled
+                raise SystemExit("the engine did not start serving within 30 s")
+            start_s = time.perf_counter() - launched
             started = time.perf_counter()
             for i in range(args.tickets):
                 body = {"v": 1, "id": f"k-{i}", "service": "general", "ts": TS}
@@ -91,11 +107,15 @@ def main() -> int:
                 request_id, arrived = called.get(timeout=10)
                 assert request_id == f"b-{i}"
                 latencies.append((arrived - sent) * 1000)
+        except BaseException:
+            print((Path(work) / "engine.log").read_text()[-3000:])
+            raise
         finally:
             engine.terminate()
             engine.wait(10)
             client.loop_stop()
     print("queue engine (SQLite WAL, synchronous=FULL) on a real mosquitto:")
+    print(f"  from launch to serving (the lease, then {SETTLE_S:.0f} s settling): {start_s:.1f} s")
     print(f"  sustained: {rate:.0f} TicketRequests per second ({args.tickets} published at once)")
     print(
         f"  CounterRequest -> CallEvent at a subscriber: p50 {percentile(latencies, 0.5):.2f} ms   "

@@ -43,7 +43,7 @@ from mqtt_client.session import Deliver
 _LOG = logging.getLogger(__name__)
 SETTLE_S = 4.0  # an engine serves this long after its lease is on the broker
 PROBE_S = 5.0  # how long a probe may take to come back
-ANSWER_S = 5.0  # how long a live holder may take to answer a probe
+ANSWER_S = 3.0  # how long a live holder may take to answer a probe
 CONNECT_S = 10.0
 
 

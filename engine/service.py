@@ -115,6 +115,7 @@ class QueueEngine:
             store.epoch,
             len(store.model.tickets),
         )
+        serving.serve()
         self._republish(store, serving)
         link.serving = True
         self._report(store, link)
@@ -166,7 +167,7 @@ class QueueEngine:
         self._log(request, outgoing, note)
         self.applied += 1
         self._send(store, serving, outgoing)
-        serving.ack(item.mid)  # only now may the broker forget it: it is in the store
+        serving.ack(item.mid)  # one held while settling: only now may the broker forget it
         self._report(store, link)
 
     def _report(self, store: QueueStore, link: EngineLink) -> None:

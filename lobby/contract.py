@@ -60,13 +60,15 @@ __all__ = [
 
 MAX_BOARD_CALLS = 20
 MAX_WAITING = 99999
-MAX_NOTICE_BYTES = 16 * 1024
-MAX_MARQUEE_ITEMS = 10
-MAX_MARQUEE_CHARS = 200
-MAX_PAGES = 12
-MAX_PAGE_TITLE_CHARS = 80
-MAX_PAGE_LINES = 16
-MAX_PAGE_LINE_CHARS = 200
+MAX_NOTICE_BYTES = 16 * 1024  # the contract's cap for a Notice; 4 KiB for everything else
+# A Notice at every limit fits the cap even with every character escaped as JSON's \uXXXX
+# (6 bytes): 5 x 80 + 6 x (24 + 8 x 40) = 2,464 characters, about 15 KB with the syntax.
+MAX_MARQUEE_ITEMS = 5
+MAX_MARQUEE_CHARS = 80
+MAX_PAGES = 6
+MAX_PAGE_TITLE_CHARS = 24
+MAX_PAGE_LINES = 8
+MAX_PAGE_LINE_CHARS = 40
 MAX_FAULTS = 16
 MAX_FAULT_CHARS = 200
 
@@ -243,7 +245,7 @@ class Notice:
     @classmethod
     def parse(cls, raw: bytes) -> Notice:
         """``{p}/notice`` or ``{root}/_all/notice``; ``{"v":1}`` clears."""
-        fields = Fields(load_object(raw))
+        fields = Fields(load_object(raw, MAX_NOTICE_BYTES))
         return cls(
             marquee=fields.texts("marquee", MAX_MARQUEE_ITEMS, MAX_MARQUEE_CHARS),
             pages=tuple(

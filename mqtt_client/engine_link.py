@@ -54,7 +54,8 @@ class Inbound:
     """A request from the wire, to be acknowledged to the broker once it is applied."""
 
     request: TicketRequest | CounterRequest
-    mid: int
+    mid: int | None
+    """The message to acknowledge once applied; None when it was acknowledged on arrival."""
     via: ServingLink
     """The connection it came on: only that one may acknowledge it."""
 
@@ -170,6 +171,7 @@ class ServingLink:
         self._refused = ""
         self.lost = threading.Event()
         self._closing = False
+        self._acking = False
         self.client = new_client(
             config.mqtt, f"callboard-engine-{config.site}", reconnect=False, manual_ack=True
         )
@@ -227,9 +229,20 @@ class ServingLink:
             return False
         return info.is_published()
 
-    def ack(self, mid: int) -> None:
+    def ack(self, mid: int | None) -> None:
         """The request with this message id is applied: the broker may forget it."""
-        self.client.ack(mid, QOS)
+        if mid is not None:
+            self.client.ack(mid, QOS)
+
+    def serve(self) -> None:
+        """From now on, acknowledge requests as they arrive.
+
+        While settling, requests stay unacknowledged at the broker, so that if another
+        engine takes the site meanwhile they go to it. Once serving they are acknowledged on
+        arrival, as paho would: the broker's queue for one client is bounded (mosquitto
+        drops QoS 1 messages past 1,000 queued), and a burst must drain at network speed.
+        """
+        self._acking = True
 
     def release(self, timeout_s: float = 2.0) -> None:
         """Say ``free`` while still connected, then disconnect cleanly (no will)."""
@@ -290,11 +303,10 @@ class ServingLink:
                 request = CounterRequest.parse(payload, match.key)
         except ContractError as exc:
             self._deliver(Refused(message.topic, exc.reason))
-        if request is None:
-            if message.qos > 0:
-                client.ack(message.mid, message.qos)  # nothing to apply: done with it
-            return
-        self._deliver(Inbound(request, message.mid, self))
+        if (request is None or self._acking) and message.qos > 0:
+            client.ack(message.mid, message.qos)
+        if request is not None:
+            self._deliver(Inbound(request, None if self._acking else message.mid, self))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from config.settings import Config
 from lobby.board import BoardState, is_stale
 from lobby.contract import BoardSnapshot, CallEvent, Notice, ScopedNotice
 from lobby.notices import NoticeBoard
+from lobby.topics import Topics
+from mqtt_client.session import Rejected
 from screen.messages import BoardTaken, Called
 from screen.parts import NOTHING, Part
 
@@ -21,7 +23,7 @@ _LOG = logging.getLogger(__name__)
 class BoardKeeper(Part):
     """Owns the board's state and the notices in force."""
 
-    handles = (CallEvent, BoardSnapshot, ScopedNotice)
+    handles = (CallEvent, BoardSnapshot, ScopedNotice, Rejected)
 
     def __init__(self, config: Config, wall: Callable[[], datetime]) -> None:
         self.state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
@@ -29,6 +31,8 @@ class BoardKeeper(Part):
         self._wall = wall
         self._stale_after = config.display.stale_after_s
         self._warn = RateLimitedLog(_LOG, interval_s=60)
+        self._topics = Topics(config.mqtt.topic_root, config.site)
+        self._refused: dict[str, str] = {}  # notice scope -> why its last notice was refused
         self.stale = 0
 
     @property
@@ -42,6 +46,11 @@ class BoardKeeper(Part):
             if self.state.apply_snapshot(message):
                 return (BoardTaken(message.seq),)
             return NOTHING
+        if isinstance(message, Rejected):
+            self._notice_refused(message)
+            return NOTHING
+        if isinstance(message, ScopedNotice):
+            self._refused.pop(message.scope, None)
         if isinstance(message, ScopedNotice) and self.notices.apply(message):
             shown = self.notices.current
             _LOG.info(
@@ -69,9 +78,21 @@ class BoardKeeper(Part):
             )
         return (Called(call, announce=not stale),)
 
+    def _notice_refused(self, rejected: Rejected) -> None:
+        """A notice that broke the contract stays out, and the status says why until the
+        next good one from that source (the board keeps what it showed)."""
+        match = self._topics.parse(rejected.topic)
+        if match is not None and match.kind in ("notice", "branch_notice"):
+            scope = "site" if match.kind == "notice" else "branch"
+            self._refused[scope] = rejected.reason
+
     def status(self) -> Mapping[str, Any]:
         return {
             "board_seq": self.state.seq,
             "board_epoch": self.state.epoch,
             "stale_calls": self.stale,
+            "faults": [
+                f"the {scope}'s notice was refused: {why}"[:200]
+                for scope, why in sorted(self._refused.items())
+            ],
         }

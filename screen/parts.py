@@ -91,9 +91,14 @@ class Router:
         return min((part.next_wake(now) for part in self.parts), default=math.inf)
 
     def status(self) -> dict[str, Any]:
+        """Every part's figures in one snapshot; their ``faults`` (short sentences) joined."""
         figures: dict[str, Any] = {}
+        faults: list[str] = []
         for part in self.parts:
-            figures.update(part.status())
+            mine = dict(part.status())
+            faults.extend(mine.pop("faults", ()))
+            figures.update(mine)
+        figures["faults"] = faults
         return figures
 
     def trouble(self) -> str:

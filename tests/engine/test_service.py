@@ -3,6 +3,7 @@ and the command-line ticket machine and figures."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -19,6 +20,7 @@ from tests.conftest import Peer, Received, config_text, run_cli
 from tests.payloads import dumps
 
 TS = "2026-11-25T10:00:00+08:00"
+RESTARTS = int(os.environ.get("CALLBOARD_CRASH_RESTARTS", "6"))  # the long form: 30
 
 
 def engine_config(tmp_path: Path, site: str, port: int, device: str = "pi-1") -> Config:
@@ -232,7 +234,7 @@ def test_sigkilled_engine_processes_answer_every_ticket_request_once(
         )
         return process
 
-    for _ in range(12):
+    for _ in range(RESTARTS):
         engine = start()
         collect()
         for request_id in [r for r in asked if r not in answers]:  # a kiosk asks again
@@ -255,7 +257,7 @@ def test_sigkilled_engine_processes_answer_every_ticket_request_once(
         time.sleep(0.2)
         collect()
         cut_short += any(r not in answers for r in asked)
-    assert cut_short >= 3, cut_short  # the kills really fell in the middle of the stream
+    assert cut_short >= RESTARTS // 4, cut_short  # the kills really fell mid-stream
     engine = start()
     try:
         for request_id in [r for r in asked if r not in answers]:

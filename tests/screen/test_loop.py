@@ -157,3 +157,25 @@ def test_save_frame_writes_the_current_frame(screen: Harness, tmp_path, monkeypa
     screen.settle()
     screen.settle()
     assert (tmp_path / "callboard-screen.png").stat().st_size > 1000
+
+
+def test_a_refused_notice_is_in_the_status_with_its_reason_until_a_good_one_comes(
+    screen: Harness, config: Config
+) -> None:
+    from lobby.contract import Notice, ScopedNotice
+    from lobby.topics import Topics
+
+    topics = Topics(config.mqtt.topic_root, config.site)
+    screen.put(Rejected(topics.notice, "payload of 17000 bytes is over the 16384-byte cap"))
+    screen.settle()
+    (fault,) = screen.link.figures["faults"]
+    assert (
+        fault == "the site's notice was refused: payload of 17000 bytes is over the 16384-byte cap"
+    )
+    screen.clock.step(STATUS_SOON_S)
+    screen.daemon.step(wait=0)
+    assert screen.link.of("status")[-1][0]["faults"] == [fault]  # told soon, not in a minute
+    screen.put(Rejected(topics.call, "payload is not valid JSON"))  # not a notice: no fault
+    screen.put(ScopedNotice("site", Notice(marquee=("欢迎光临",))))
+    screen.settle()
+    assert screen.link.figures["faults"] == []

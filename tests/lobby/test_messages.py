@@ -1,0 +1,274 @@
+"""Every message builds and parses itself, and what callboard sends follows the published
+JSON Schemas; topic names are built and read in one place; the caps hold at their edge."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lobby import contract as c
+from lobby.errors import ContractError
+from lobby.topics import TopicMatch, Topics
+from lobby.wire import MAX_PAYLOAD_BYTES
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schema"
+HZ = timezone(timedelta(hours=8))
+
+moments = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(HZ)
+).map(lambda moment: moment.replace(microsecond=moment.microsecond // 1000 * 1000))
+ids = st.from_regex(r"[A-Za-z0-9_.:-]{1,40}", fullmatch=True)
+counters = st.from_regex(r"[A-Za-z0-9_-]{1,16}", fullmatch=True)
+tickets = st.from_regex(r"[A-Z]{0,2}[0-9]{1,4}", fullmatch=True)
+epochs = st.none() | st.from_regex(r"[a-z0-9]{1,16}", fullmatch=True)
+langs = st.none() | st.sampled_from(["zh", "en", "yue", "zh-HK"])
+texts = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=24)
+
+
+def schema(name: str) -> jsonschema.Draft202012Validator:
+    loaded = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(loaded)
+    return jsonschema.Draft202012Validator(loaded)
+
+
+calls = st.builds(
+    c.CallEvent,
+    id=ids,
+    ticket=tickets,
+    counter=counters,
+    service=counters,
+    kind=st.sampled_from(c.CALL_KINDS),
+    ts=moments,
+    epoch=epochs,
+    request_id=st.none() | ids,
+    lang=langs,
+)
+board_calls = st.builds(
+    c.BoardCall, ids, tickets, counters, counters, moments, st.sampled_from(c.CALL_KINDS)
+)
+boards = st.builds(
+    c.BoardSnapshot,
+    seq=st.integers(0, 2**53),
+    ts=moments,
+    calls=st.lists(board_calls, max_size=c.MAX_BOARD_CALLS).map(tuple),
+    waiting=st.dictionaries(counters, st.integers(0, c.MAX_WAITING), max_size=6),
+    epoch=epochs,
+)
+requests = st.builds(
+    c.CounterRequest,
+    id=ids,
+    counter=counters,
+    action=st.sampled_from(["next", "recall", "skip"]),
+    ts=moments,
+)
+states = st.builds(c.CounterState, counters, st.none() | tickets, st.integers(0, 99999), moments)
+ticket_requests = st.builds(c.TicketRequest, ids, counters, moments, langs)
+issued = st.builds(
+    c.TicketIssued,
+    ids,
+    ids,
+    tickets,
+    counters,
+    st.integers(0, 99999),
+    moments,
+    langs,
+    st.none() | st.integers(0, 10**6),
+)
+acks = st.builds(
+    c.Ack, ids, st.sampled_from(c.ACK_EVENTS), moments, st.none() | st.just("a1b2c3d4")
+)
+leases = st.builds(
+    c.EngineLease,
+    st.sampled_from(c.LEASE_STATES),
+    st.from_regex(r"[0-9a-f]{8}", fullmatch=True),
+    counters,
+    moments,
+    epochs,
+    epochs,
+)
+notices = st.builds(
+    c.Notice,
+    marquee=st.lists(texts, max_size=c.MAX_MARQUEE_ITEMS).map(tuple),
+    pages=st.lists(
+        st.builds(c.NoticePage, texts, st.lists(texts, max_size=c.MAX_PAGE_LINES).map(tuple)),
+        max_size=c.MAX_PAGES,
+    ).map(tuple),
+    ts=st.none() | moments,
+)
+
+
+@given(calls)
+def test_a_call_parses_back_to_itself_and_follows_its_schema(call: c.CallEvent) -> None:
+    assert c.CallEvent.parse(call.payload()) == call
+    assert schema("call").is_valid(json.loads(call.payload()))
+
+
+@given(boards)
+def test_a_board_parses_back_to_itself_and_follows_its_schema(board: c.BoardSnapshot) -> None:
+    assert c.BoardSnapshot.parse(board.payload()) == board
+    assert schema("board").is_valid(json.loads(board.payload()))
+
+
+@given(notices)
+def test_a_notice_parses_back_to_itself_and_follows_its_schema(notice: c.Notice) -> None:
+    assert c.Notice.parse(notice.payload()) == notice
+    assert schema("notice").is_valid(json.loads(notice.payload()))
+
+
+@given(acks)
+def test_an_ack_parses_back_to_itself_and_follows_its_schema(ack: c.Ack) -> None:
+    assert c.Ack.parse(ack.payload()) == ack
+    assert schema("ack").is_valid(json.loads(ack.payload()))
+
+
+@given(leases)
+def test_a_lease_parses_back_to_itself_and_follows_its_schema(lease: c.EngineLease) -> None:
+    assert c.EngineLease.parse(lease.payload()) == lease
+    assert schema("lease").is_valid(json.loads(lease.payload()))
+
+
+@given(requests, states, ticket_requests, issued)
+def test_requests_states_and_tickets_parse_back_to_themselves(
+    request: c.CounterRequest,
+    state: c.CounterState,
+    ticket: c.TicketRequest,
+    answer: c.TicketIssued,
+) -> None:
+    assert c.CounterRequest.parse(request.payload(), request.counter) == request
+    assert c.CounterState.parse(state.payload(), state.counter) == state
+    assert c.TicketRequest.parse(ticket.payload()) == ticket
+    assert c.TicketIssued.parse(answer.payload()) == answer
+
+
+def test_a_status_says_who_what_and_what_is_wrong_and_follows_its_schema() -> None:
+    status = c.DeviceStatus(
+        device="lobby-pi-1",
+        state="online",
+        version="0.2.0",
+        ts=datetime(2026, 11, 28, 10, 0, tzinfo=HZ),
+        uptime_s=3600,
+        rejected=2,
+        role="display",
+        instance="3fa2b1c0",
+        faults=("another process uses device id lobby-pi-1 (instance 0a1b2c3d)",),
+        figures={"frame_ms": 1.5, "board_seq": 7},
+    )
+    body = json.loads(status.payload())
+    assert schema("status").is_valid(body)
+    assert body["frame_ms"] == 1.5 and body["faults"][0].startswith("another process")
+    assert c.DeviceStatus.parse(status.payload()) == status
+    offline = json.loads(
+        c.DeviceStatus(**{**status.__dict__, "state": "offline", "faults": ()}).payload()
+    )
+    assert "faults" not in offline  # a will says offline, nothing about figures
+
+
+def test_a_counter_request_must_name_where_a_transfer_goes() -> None:
+    ok = c.CounterRequest("b-1", "2", "transfer", datetime.now(HZ), to_service="cashier")
+    assert c.CounterRequest.parse(ok.payload(), "2").to_service == "cashier"
+    without = c.CounterRequest("b-1", "2", "transfer", datetime.now(HZ))
+    with pytest.raises(ContractError, match="missing required field 'to_service'"):
+        c.CounterRequest.parse(without.payload(), "2")
+    with pytest.raises(ContractError, match="counter"):
+        c.CounterState.parse(c.CounterState("3", None, 0, datetime.now(HZ)).payload(), "2")
+
+
+def padded(size: int) -> bytes:
+    """A valid CallEvent of exactly ``size`` bytes (an unknown field pads it)."""
+    base = json.loads(c.CallEvent("c-1", "A1", "3", "general", "call", datetime.now(HZ)).payload())
+    body: dict[str, Any] = {**base, "pad": ""}
+    body["pad"] = "x" * (size - len(json.dumps(body, separators=(",", ":")).encode()))
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    assert len(raw) == size
+    return raw
+
+
+def test_the_4_kib_cap_holds_at_its_edge() -> None:
+    assert c.CallEvent.parse(padded(MAX_PAYLOAD_BYTES)).ticket == "A1"
+    with pytest.raises(ContractError, match="over the 4096-byte cap"):
+        c.CallEvent.parse(padded(MAX_PAYLOAD_BYTES + 1))
+
+
+def longest_notice() -> c.Notice:
+    """Every documented limit at once, in Chinese: the worst case a branch can send."""
+    line = "理" * c.MAX_PAGE_LINE_CHARS
+    page = c.NoticePage("材" * c.MAX_PAGE_TITLE_CHARS, (line,) * c.MAX_PAGE_LINES)
+    return c.Notice(
+        marquee=("欢" * c.MAX_MARQUEE_CHARS,) * c.MAX_MARQUEE_ITEMS,
+        pages=(page,) * c.MAX_PAGES,
+        ts=datetime(2026, 11, 28, 10, 0, 0, 123000, tzinfo=HZ),
+    )
+
+
+def test_a_notice_at_every_documented_limit_fits_the_cap_even_fully_escaped() -> None:
+    notice = longest_notice()
+    body = json.loads(notice.payload())
+    escaped = json.dumps(body, ensure_ascii=True).encode()  # \\uXXXX: 6 bytes a character
+    assert c.MAX_PAYLOAD_BYTES < len(escaped) <= c.MAX_NOTICE_BYTES
+    assert c.Notice.parse(escaped) == notice
+    schema("notice").validate(body)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda b: b["marquee"].append("x"), "at most 5"),
+        (lambda b: b["marquee"].__setitem__(0, "x" * 81), "at most 80"),
+        (lambda b: b["pages"].append({"title": "t"}), "at most 6"),
+        (lambda b: b["pages"][0].__setitem__("title", "t" * 25), "at most 24"),
+        (lambda b: b["pages"][0]["lines"].append("x"), "at most 8"),
+        (lambda b: b["pages"][0]["lines"].__setitem__(0, "x" * 41), "at most 40"),
+        (lambda b: b.__setitem__("pad", "x" * 20000), "over the 16384-byte cap"),
+    ],
+)
+def test_one_more_than_a_notice_limit_is_refused_with_the_reason(change: Any, reason: str) -> None:
+    body = json.loads(longest_notice().payload())
+    change(body)
+    with pytest.raises(ContractError, match=reason):
+        c.Notice.parse(json.dumps(body, ensure_ascii=False).encode())
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda t: t.call, TopicMatch("call")),
+        (lambda t: t.board, TopicMatch("board")),
+        (lambda t: t.notice, TopicMatch("notice")),
+        (lambda t: t.branch_notice, TopicMatch("branch_notice")),
+        (lambda t: t.ticket_request, TopicMatch("ticket_request")),
+        (lambda t: t.ticket_issued, TopicMatch("ticket_issued")),
+        (lambda t: t.engine_lease, TopicMatch("engine_lease")),
+        (lambda t: t.status("pi-1"), TopicMatch("status", "pi-1")),
+        (lambda t: t.ack("pi-1"), TopicMatch("ack", "pi-1")),
+        (lambda t: t.counter_request("3"), TopicMatch("counter_request", "3")),
+        (lambda t: t.counter_state("3"), TopicMatch("counter_state", "3")),
+    ],
+)
+def test_every_topic_built_is_read_back_as_what_it_is(build: Any, expected: TopicMatch) -> None:
+    topics = Topics("callboard", "hz-main")
+    assert topics.parse(build(topics)) == expected
+
+
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "callboard/other-site/call",
+        "callboard/hz-main",
+        "callboard/hz-main/call/extra",
+        "callboard/hz-main/counter/3/4/request",
+        "callboard/hz-main/counter/has space/request",
+        "callboard/hz-main/status/pi-1/ack/more",
+        "callboard/hz-main/status/pi-1/nack",
+        "elsewhere/hz-main/call",
+        "callboard/hz-main/ticket",
+    ],
+)
+def test_topics_not_of_the_site_or_not_of_the_contract_are_nothing(topic: str) -> None:
+    assert Topics("callboard", "hz-main").parse(topic) is None
