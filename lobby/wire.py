@@ -23,6 +23,9 @@ COUNTER_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 SERVICE_RE = COUNTER_RE
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 TICKET_RE = re.compile(r"[A-Z]{0,2}[0-9]{1,4}")
+EPOCH_RE = re.compile(r"[a-z0-9]{1,16}")
+INSTANCE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 TS_RE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )

@@ -24,12 +24,25 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import paho.mqtt.client as mqtt
 import pygame
 import pytest
+from hypothesis import Phase, settings
 from paho.mqtt.enums import CallbackAPIVersion
 
 from callboard.demo.broker import PrivateBroker
 from config import EXAMPLE, Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# scripts/mutation.sh runs tests/lobby once per mutant: fewer examples each time, derandomized
+# so that a mutant is killed or not the same way every run.
+settings.register_profile(
+    "mutation",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],  # no shrinking: a kill needs no tidy example
+)
+settings.load_profile(os.environ.get("CALLBOARD_HYPOTHESIS", "default"))
 
 
 @pytest.fixture(scope="session")
