@@ -56,10 +56,10 @@ class EngineWatch(Part):
     def _serve(self) -> None:
         try:
             self.code = self.engine.run()
-        except BaseException:
+        except Exception:  # logged with its traceback; the watchdog does the rest
             self.crashed = True
             _LOG.exception("the embedded queue engine crashed")
-            raise
+            return
         if self.code == EXIT_OTHER_ENGINE:
             _LOG.error("the embedded queue engine is not serving; the board goes on")
         elif self.code != 0:

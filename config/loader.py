@@ -21,6 +21,7 @@ from config.files import (
     font_problem,
     sqlite_problem,
 )
+from config.kiosk_table import check_kiosk, read_kiosk
 from config.plugins import PIN_FACTORIES, names
 from config.reader import Reader
 from config.settings import (
@@ -293,11 +294,13 @@ def parse_config(
         display=_display(r.table("display"), base),
         audio=read_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
+        kiosk=read_kiosk(r.table("kiosk")),
         source=source,
     )
     r.finish()
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
     if problems:
         raise ConfigError(source, problems)
     return config

@@ -199,6 +199,39 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True)
+class KioskSettings:
+    """The ticket machine: its buttons, its screen and its printer."""
+
+    services: tuple[str, ...] = ()
+    """The services it offers, in this order; empty: every service of the lobby."""
+    languages: tuple[str, ...] = ()
+    """The languages a customer may choose to be called in; empty: the board's languages."""
+    show_seconds: float = 8.0
+    """How long the ticket stays on the screen before the buttons come back."""
+    answer_s: float = 3.0
+    """How long to wait for the engine's answer before asking again (same request id)."""
+    tries: int = 3
+    """How many times to ask before saying, politely, that tickets are not available now."""
+    printer: str = ""
+    """Where tickets print: "usb:0x0416:0x5011", "serial:/dev/ttyUSB0", "tcp://host:9100",
+    "file:/path"; empty: no printer (the ticket is shown on screen only)."""
+    paper: str = "80mm"
+    """The paper roll: "80mm" (576 dots) or "58mm" (384 dots)."""
+    print_text: str = "raster"
+    """How Chinese reaches the paper: "raster" (drawn with the board's fonts: any printer) or
+    "gb18030" (the printer's own Chinese font)."""
+    qr: str = ""
+    """Text or URL of a QR code on the ticket, with {site}, {ticket} and {service}; empty: none."""
+    buttons: dict[str, int] = field(default_factory=dict)
+    """A GPIO (BCM) button per service id, for a kiosk with physical buttons."""
+
+    def offered(self, services: tuple[Service, ...]) -> tuple[Service, ...]:
+        """The services the buttons offer, in the kiosk's order."""
+        by_id = {service.id: service for service in services}
+        return tuple(by_id[s] for s in self.services if s in by_id) if self.services else services
+
+
+@dataclass(frozen=True)
 class Config:
     """One lobby device's whole configuration."""
 
@@ -217,6 +250,7 @@ class Config:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
     source: str = "<defaults>"
     """The file this came from, for messages."""
 

@@ -206,3 +206,26 @@ def test_sigkill_at_random_moments_loses_nothing_and_doubles_nothing(tmp_path: P
     ]
     assert len(serving) == len(set(serving))
     connection.close()
+
+
+def test_a_request_the_rules_cannot_apply_is_refused_on_its_own_and_the_engine_goes_on(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """A bug in one rule must not become a crash loop (QoS 1 would redeliver the request
+    after every restart): the request is recorded as refused, the next ones are applied."""
+    from lobby import queue
+
+    s = store(tmp_path)
+    s.apply(TicketRequest("k-1", "general", NOW), NOW)
+
+    def broken(model, request, now):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(queue.COUNTER_RULES, "recall", broken)
+    with caplog.at_level("ERROR"):
+        sent, note = s.apply(CounterRequest("b-bad", "2", "recall", NOW), NOW)
+    assert sent == [] and note == "not applied: ZeroDivisionError"
+    assert "b-bad could not be applied" in caplog.text
+    assert s.apply(CounterRequest("b-bad", "2", "recall", NOW), NOW) == ([], "repeat")
+    called, _ = s.apply(CounterRequest("b-next", "2", "next", NOW), NOW)
+    assert json.loads(called[0].payload)["ticket"] == "A001"  # the engine goes on

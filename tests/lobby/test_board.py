@@ -143,3 +143,29 @@ def test_a_snapshot_that_lists_the_live_call_replaces_it() -> None:
         )
     )
     assert [c.id for c in board.calls] == ["c2", "c1"]
+
+
+def test_a_snapshot_listing_a_call_and_its_recall_shows_the_ticket_once() -> None:
+    board = BoardState()
+    board.apply_snapshot(
+        snapshot(
+            3,
+            [
+                ("c3", "A002", "6", "2026-11-24T10:17:00+08:00"),  # the recall, newest
+                ("c2", "A001", "2", "2026-11-24T10:16:00+08:00"),
+                ("c1", "A002", "6", "2026-11-24T10:15:00+08:00"),  # its first call
+            ],
+        )
+    )
+    assert [c.id for c in board.calls] == ["c3", "c2"]  # never big and listed at once
+
+
+def test_a_new_epoch_is_taken_although_its_seq_starts_again() -> None:
+    board = BoardState()
+    old = snapshot(900, [("c-a-9", "A050", "3", "2026-11-24T10:15:00+08:00")])
+    board.apply_snapshot(type(old)(old.seq, old.ts, old.calls, old.waiting, epoch="aaaa"))
+    new = snapshot(1, [("c-b-1", "A001", "2", "2026-11-24T10:16:00+08:00")])
+    assert board.apply_snapshot(type(new)(new.seq, new.ts, new.calls, new.waiting, epoch="bbbb"))
+    assert [c.id for c in board.calls] == ["c-b-1"] and board.seq == 1 and board.epoch == "bbbb"
+    stale = snapshot(2, [], ts="2026-11-24T10:17:00+08:00")
+    assert not board.apply_snapshot(type(stale)(0, stale.ts, (), {}, epoch="bbbb"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -179,3 +180,18 @@ def test_a_refused_notice_is_in_the_status_with_its_reason_until_a_good_one_come
     screen.put(ScopedNotice("site", Notice(marquee=("欢迎光临",))))
     screen.settle()
     assert screen.link.figures["faults"] == []
+
+
+def test_a_call_that_arrives_long_after_it_was_made_is_listed_not_flashed_not_announced(
+    screen: Harness,
+) -> None:
+    screen.put(call("A023", "3", "c-now"))
+    screen.settle()
+    made = screen.clock.wall() - timedelta(hours=3)  # a screen that was away, a bridge that held it
+    screen.put(parse_call(dumps(payloads.call("A001", "2", "c-old", ts=made.isoformat()))))
+    screen.settle()
+    assert screen.drawn("hero")[1] == "A023"  # the current call stays large
+    assert "A001" in screen.drawn("recent")  # the late one is listed under it
+    assert [c.id for c in screen.voice.announced] == ["c-now"]  # and not said
+    assert set(screen.link.acks()) == {"c-now", "c-old"}  # both are on the screen
+    assert screen.link.figures["stale_calls"] == 1
