@@ -1,11 +1,30 @@
-"""How a service tells whoever supervises it (systemd, or nobody) that it is ready, alive
-and stopping. Services take a ``Supervisor``; the command line passes systemd's, and a
-service embedded in another process, a test or a bench passes none."""
+"""How a service lives: it tells whoever supervises it (systemd, or nobody) that it is
+ready, alive and stopping, and it reads the time from a clock it is given. Services take a
+``Supervisor`` (the command line passes systemd's; a service embedded in another process, a
+test or a bench passes none) and a ``Clock`` (tests pass one they step)."""
 
 from __future__ import annotations
 
 import math
+import time
+from datetime import datetime
 from typing import Protocol
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def wall(self) -> datetime:
+        """Local time, with its offset."""
+        ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def wall(self) -> datetime:
+        return datetime.now().astimezone()
 
 
 class Supervisor(Protocol):

@@ -21,6 +21,7 @@ from config.files import (
     font_problem,
     sqlite_problem,
 )
+from config.hours_table import read_hours
 from config.kiosk_table import check_kiosk, read_kiosk
 from config.plugins import PIN_FACTORIES, names
 from config.reader import Reader
@@ -295,6 +296,7 @@ def parse_config(
         audio=read_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
         kiosk=read_kiosk(r.table("kiosk")),
+        hours=read_hours(r.table("hours"), "hours" in data),
         source=source,
     )
     r.finish()

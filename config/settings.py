@@ -7,6 +7,7 @@ from pathlib import Path
 
 from config.names import Names
 from config.theme import BUILT_IN, Theme
+from lobby.hours import ALWAYS, OpeningHours
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,8 @@ class Config:
     audio: AudioSettings = field(default_factory=AudioSettings)
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
+    hours: OpeningHours = ALWAYS
+    """When the lobby is open (no ``[hours]`` table: always)."""
     source: str = "<defaults>"
     """The file this came from, for messages."""
 

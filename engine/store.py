@@ -131,10 +131,17 @@ class QueueStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        self._migrate()
         hh, mm = (int(part) for part in config.queue.reset_at.split(":"))
         self._reset = timedelta(hours=hh, minutes=mm)
         self.epoch = self._meta("epoch", "") or self.new_epoch("a new store")
         self.model = self._load()
+
+    def _migrate(self) -> None:
+        """Columns added since a store was made (a Pi updated in place keeps its day)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(tickets)")}
+        if "lang" not in have:
+            self._db.execute("ALTER TABLE tickets ADD COLUMN lang TEXT")
 
     # The store's lifetime
 
@@ -179,7 +186,7 @@ class QueueStore:
         model.head_order = int(self._meta("head_order", "0"))
         for row in self._db.execute(
             "SELECT number, service, ord, issued_at, status, counter, called_at, done_at, "
-            "transfers, first_service, first_called_at FROM tickets WHERE day = ?",
+            "transfers, first_service, first_called_at, lang FROM tickets WHERE day = ?",
             (model.day,),
         ):
             model.tickets[row[0]] = Ticket(
@@ -194,6 +201,7 @@ class QueueStore:
                 transfers=row[8],
                 first_service=row[9],
                 first_called_at=_dt(row[10]),
+                lang=row[11],
             )
         for counter, serving in self._db.execute("SELECT counter, serving FROM counters"):
             if counter in model.counters:
@@ -284,7 +292,9 @@ class QueueStore:
         for number in effects.tickets:
             t = model.tickets[number]
             db.execute(
-                "INSERT OR REPLACE INTO tickets VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO tickets (day, number, service, first_service, ord, "
+                "issued_at, status, counter, called_at, first_called_at, done_at, transfers, "
+                "lang) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     day,
                     t.number,
@@ -298,6 +308,7 @@ class QueueStore:
                     _ts(t.first_called_at),
                     _ts(t.done_at),
                     t.transfers,
+                    t.lang,
                 ),
             )
         for counter in effects.counters:
@@ -340,6 +351,8 @@ class QueueStore:
                 service=issued.service,
                 waiting_before=issued.waiting_before,
                 ts=now,
+                lang=issued.lang,
+                est_wait_s=issued.est_wait_s,
             )
             out.append((t.ticket_issued, answer.payload(), False))
         if effects.called is not None:
@@ -354,6 +367,7 @@ class QueueStore:
                 ts=now,
                 epoch=self.epoch,
                 request_id=request_id,
+                lang=called.lang,
             )
             self._db.execute(
                 "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?)",

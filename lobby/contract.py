@@ -327,6 +327,13 @@ class CounterState:
     ticket: str | None
     waiting: int
     ts: datetime
+    open: bool | None = None
+    """False while the counter is paused (absent from older engines: taken as open)."""
+    serving_since: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.open is not False
 
     @classmethod
     def parse(cls, raw: bytes, counter: str | None = None) -> CounterState:
@@ -339,6 +346,8 @@ class CounterState:
             ticket=None if ticket is None else check_text(ticket, "ticket", TICKET_RE, 6),
             waiting=fields.integer("waiting", 0, MAX_WAITING) if "waiting" in obj else 0,
             ts=_ts(fields),
+            open=fields.flag("open"),
+            serving_since=fields.timestamp("serving_since", required=False),
         )
         if counter is not None and state.counter != counter:
             raise ContractError(
@@ -347,14 +356,17 @@ class CounterState:
         return state
 
     def payload(self) -> bytes:
-        return encode(
-            {
-                "counter": self.counter,
-                "ticket": self.ticket,
-                "waiting": self.waiting,
-                "ts": format_ts(self.ts),
-            }
-        )
+        body: dict[str, Any] = {
+            "counter": self.counter,
+            "ticket": self.ticket,
+            "waiting": self.waiting,
+            "ts": format_ts(self.ts),
+        }
+        if self.open is not None:
+            body["open"] = self.open
+        if self.serving_since is not None:
+            body["serving_since"] = format_ts(self.serving_since)
+        return encode(body)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lobby.contract import COUNTER_ACTIONS, CounterRequest, TicketRequest
+from lobby.pace import estimated_wait_s
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
 
@@ -34,6 +35,8 @@ class Ticket:
     first_service: str = ""
     first_called_at: datetime | None = None
     """When it was first called: its wait ends there, whatever transfers follow."""
+    lang: str | None = None
+    """The language the customer chose at the ticket machine: the calls carry it."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Called:
     counter: str
     service: str
     kind: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Issued:
     ticket: str
     service: str
     waiting_before: int
+    lang: str | None = None
+    est_wait_s: int | None = None
 
 
 @dataclass
@@ -110,7 +116,7 @@ class QueueModel:
     def apply(self, request: TicketRequest | CounterRequest, now: datetime) -> Effects:
         """One request from the wire, decided: what changed and what to tell."""
         if isinstance(request, TicketRequest):
-            return self.issue(request.service, now)
+            return self.issue(request.service, now, request.lang)
         rule = COUNTER_RULES.get(request.action)
         if rule is None:
             return Effects(note=f"the action {request.action!r} is not one this engine knows")
@@ -123,7 +129,7 @@ class QueueModel:
         self.issued = {service: 0 for service in self.services}
         self.serving = {counter: None for counter in self.counters}
 
-    def issue(self, service: str, now: datetime) -> Effects:
+    def issue(self, service: str, now: datetime, lang: str | None = None) -> Effects:
         if service not in self.services:
             return Effects(note=f"no service {service!r}")
         count = self.issued.get(service, 0) % (10**4 - 1) + 1  # 9999, then 1 again
@@ -133,8 +139,11 @@ class QueueModel:
         self.issued[service] = count
         before = len(self.waiting(service))
         self.next_order += 1
-        self.tickets[number] = Ticket(number, service, self.next_order, now, first_service=service)
-        return Effects(issued=Issued(number, service, before), tickets={number})
+        self.tickets[number] = Ticket(
+            number, service, self.next_order, now, first_service=service, lang=lang
+        )
+        wait = estimated_wait_s(self.tickets.values(), service, before, now)
+        return Effects(issued=Issued(number, service, before, lang, wait), tickets={number})
 
     def _finish(self, counter: str, status: str, now: datetime, effects: Effects) -> Ticket | None:
         current = self.serving.get(counter)
@@ -156,7 +165,7 @@ class QueueModel:
                 ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
                 ticket.first_called_at = ticket.first_called_at or now
                 self.serving[counter] = ticket.number
-                effects.called = Called(ticket.number, counter, ticket.service, "call")
+                effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang)
                 effects.tickets.add(ticket.number)
                 effects.counters.add(counter)
                 return
@@ -176,7 +185,7 @@ class QueueModel:
         if current is None:
             return Effects(note="the counter serves nobody to recall")
         ticket = self.tickets[current]
-        return Effects(called=Called(current, counter, ticket.service, "recall"))
+        return Effects(called=Called(current, counter, ticket.service, "recall", ticket.lang))
 
     def skip(self, counter: str, now: datetime) -> Effects:
         """The current ticket did not come: a no-show; the next is called."""

@@ -33,7 +33,35 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "如需帮助，请咨询引导岗工作人员",
         "en": "Our staff at the welcome desk will gladly help you.",
     },
+    # The ticket machine.
+    "choose_service": {"zh": "请选择您要办理的业务", "en": "Please choose your service"},
+    "n_waiting": {"zh": "{n} 人等候", "en": "{n} waiting"},
+    "call_me_in": {"zh": "叫号语言", "en": "Call me in"},
+    "getting_ticket": {"zh": "正在为您取号，请稍候…", "en": "Getting your ticket, one moment…"},
+    "your_number": {"zh": "您的号码", "en": "Your number"},
+    "ahead": {"zh": "您前面还有 {n} 位", "en": "{n} ahead of you"},
+    "you_are_next": {"zh": "您是下一位", "en": "You are next"},
+    "about_wait": {"zh": "预计等候约 {minutes} 分钟", "en": "About {minutes} min to wait"},
+    "watch_screen": {
+        "zh": "请留意叫号屏，谢谢您的耐心等候",
+        "en": "Please watch the screen for your number. Thank you for waiting.",
+    },
+    "remember_number": {
+        "zh": "打印机暂时无法出票，请记住您的号码",
+        "en": "The printer is resting: please remember your number.",
+    },
+    "not_available": {"zh": "暂时无法取号", "en": "Tickets are not available just now"},
+    "ask_guide": {
+        "zh": "请到引导台咨询，工作人员将为您服务",
+        "en": "Please ask at the welcome desk: our staff will gladly help you.",
+    },
+    "service_paused": {"zh": "暂停办理", "en": "Not available now"},
+    "opening_hours": {"zh": "营业时间 {hours}", "en": "Open {hours}"},
+    "closed_today": {"zh": "今日休息", "en": "Closed today"},
 }
+
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+"""Each language by its own name, as a customer looks for it."""
 
 WORDED_LANGUAGES: tuple[str, ...] = tuple(
     lang for lang in WORDS["now_calling"] if all(lang in table for table in WORDS.values())

@@ -17,7 +17,7 @@ from types import FrameType
 
 import pygame
 
-from config.lifecycle import Supervisor, Unsupervised
+from config.lifecycle import Clock, Supervisor, SystemClock, Unsupervised
 from config.settings import Config
 from display.board_view import Frame
 from display.screen import Screen, open_screen
@@ -25,7 +25,6 @@ from lobby.contract import CallEvent
 from mqtt_client.link import MqttLink
 from screen.acks import AckLedger
 from screen.board import BoardKeeper
-from screen.clock import Clock, SystemClock
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch

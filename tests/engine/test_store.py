@@ -229,3 +229,29 @@ def test_a_request_the_rules_cannot_apply_is_refused_on_its_own_and_the_engine_g
     assert s.apply(CounterRequest("b-bad", "2", "recall", NOW), NOW) == ([], "repeat")
     called, _ = s.apply(CounterRequest("b-next", "2", "next", NOW), NOW)
     assert json.loads(called[0].payload)["ticket"] == "A001"  # the engine goes on
+
+
+def test_the_customers_language_and_the_estimate_reach_the_wire(tmp_path: Path) -> None:
+    s = store(tmp_path)
+    sent, _ = s.apply(TicketRequest("k-en", "general", NOW, lang="en"), NOW)
+    issued = json.loads(sent[0].payload)
+    assert issued["lang"] == "en" and "est_wait_s" not in issued  # no pace yet: unknown
+    called, _ = s.apply(CounterRequest("b-1", "2", "next", NOW), NOW)
+    assert json.loads(called[0].payload)["lang"] == "en"
+    s.close()
+    assert store(tmp_path).model.tickets["A001"].lang == "en"  # kept across a restart
+
+
+def test_a_store_made_before_languages_existed_is_brought_up_to_date(tmp_path: Path) -> None:
+    db = tmp_path / "q.sqlite3"
+    old = sqlite3.connect(db)
+    old.executescript(
+        "CREATE TABLE tickets (day TEXT NOT NULL, number TEXT NOT NULL, service TEXT NOT NULL,"
+        " first_service TEXT NOT NULL, ord INTEGER NOT NULL, issued_at TEXT NOT NULL,"
+        " status TEXT NOT NULL, counter TEXT, called_at TEXT, first_called_at TEXT,"
+        " done_at TEXT, transfers INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, number));"
+    )
+    old.close()
+    s = QueueStore(db, parse_config(LOBBY))
+    sent, _ = s.apply(TicketRequest("k-1", "general", NOW, lang="zh"), NOW)
+    assert json.loads(sent[0].payload)["ticket"] == "A001"

@@ -11,11 +11,11 @@ from typing import Any
 
 from gpiozero.pins.mock import MockFactory
 
+from config.lifecycle import Clock
 from config.settings import Config
 from display.screen import open_screen
 from lobby.contract import CallEvent
 from mqtt_client.session import LinkState
-from screen.clock import Clock
 from screen.messages import Called
 from screen.parts import NOTHING, Part
 from screen.service import Daemon
