@@ -321,6 +321,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return Lobby(config, supervisor).run()
 
 
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    from callboard.kiosk_run import run_kiosk
+
+    config = _config_or_exit(args.config)
+    if args.screens is not None:  # draw the screens a customer meets, for docs and support
+        from kiosk.render import render_kiosk
+
+        size = args.size or (1080, 1920)
+        wall = args.time or datetime.now().astimezone()
+        for path in render_kiosk(config, args.screens, size, wall):
+            print(f"wrote {path}")
+        return 0
+    return run_kiosk(config)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from callboard.demo import run_demo
 
@@ -375,6 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--config", type=Path, required=True)
     engine.add_argument("--db", type=Path, help="the SQLite file (default: [queue] db)")
     engine.set_defaults(func=cmd_queue)
+
+    kiosk = sub.add_parser("kiosk", help="run the ticket machine (touch screen, printer)")
+    kiosk.add_argument("--config", type=Path, required=True)
+    kiosk.add_argument(
+        "--screens", type=Path, help="draw its screens as PNGs in this folder, then exit"
+    )
+    kiosk.add_argument("--size", type=size, help="with --screens: e.g. 1080x1920 (the default)")
+    kiosk.add_argument("--time", type=moment, help="with --screens: the clock's time")
+    kiosk.set_defaults(func=cmd_kiosk)
 
     ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
     ticket.add_argument("--config", type=Path, required=True)

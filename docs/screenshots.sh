@@ -14,3 +14,6 @@ $cb render --config config/lobby.toml --board docs/examples/board.json --time 20
 sed 's|theme = "default"|theme = "themes/branch.toml"|' config/lobby.toml > config/.branch-demo.toml
 $cb render --config config/.branch-demo.toml "${args[@]}" --size 1920x1080 --out docs/board-branch-theme.png
 rm config/.branch-demo.toml
+# The ticket machine: a portrait touch screen and a landscape one (buttons, ticket, refusal).
+$cb kiosk --config config/lobby.toml --screens docs --size 1080x1920 --time 2026-11-25T10:15
+$cb kiosk --config config/lobby.toml --screens docs --size 1280x800 --time 2026-11-25T10:15

@@ -92,9 +92,9 @@ class KioskFlow:
         """A new ticket, unless one is on its way (a second press takes no second one)."""
         if isinstance(self.state, Asking):
             return []
-        if isinstance(self.state, Showing) and choice.source != "gpio":
+        if isinstance(self.state, Showing) and choice.source == "touch":
             self.state = Welcome()  # a touch on the ticket screen brings the buttons back
-            return []
+            return []  # (a physical button or key is a new customer's choice: it takes one)
         self._seq += 1
         request = TicketRequest(
             f"{self._prefix}-{self._seq:06d}", choice.service, wall, choice.lang

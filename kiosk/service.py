@@ -172,13 +172,14 @@ class Kiosk:
             now + EVENT_PUMP_S,
         )
         timeout = max(0.0, due - now) if wait is None else min(wait, max(0.0, due - now))
+        was_busy = not isinstance(self.flow.state, Welcome)
         items = self._take(timeout) + self._pygame_events()
         now = self.clock.monotonic()
         for item in items:
             self._apply(item, now)
         for asked in self.flow.tick(now):
             self.link.ask(asked.request)
-        if isinstance(self.flow.state, Welcome) and self.lang != self.view.languages[0]:
+        if was_busy and isinstance(self.flow.state, Welcome):
             self.lang = self.view.languages[0]  # the next customer chooses again
         self._present()
         if now >= self._status_due:

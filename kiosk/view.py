@@ -85,7 +85,7 @@ class KioskView:
         c, unit = self._colours, self.unit
         self.canvas.fill(rect, c.header_bg)
         inner = rect.inflate(-2 * unit, -unit)
-        names_box, clock_box = split_h(inner, 0.7)
+        names_box, clock_box = split_h(inner, 0.7 if rect.width > 1.5 * self._size[1] else 0.6)
         langs = ordered(self._languages, frame.lang)
         names = [n for n in (self._config.site_name.get(lang) for lang in langs) if n]
         names = names or [self._config.site]
@@ -140,7 +140,7 @@ class KioskView:
         grid, footer = split(rest, 0.85)
         for service, box in zip(self._services, self._grid(grid), strict=False):
             self._button(box, service, frame, langs)
-        polite = "  ".join(words("take_ticket", langs))
+        polite = "  ".join(words("choose_service", langs))
         self.canvas.fill(footer, c.footer_bg)
         self.canvas.put(
             polite,
@@ -171,11 +171,15 @@ class KioskView:
     ) -> None:
         c, unit = self._colours, self.unit
         why = frame.closed.get(service.id)
-        self.canvas.fill(box, c.row_alt_bg if why else c.hero_bg, radius=unit)
+        if why:  # an outline only: plainly not a button to press now
+            self.canvas.fill(box, c.header_sub_fg, radius=unit)
+            self.canvas.fill(box.inflate(-unit // 2, -unit // 2), c.background, radius=unit)
+        else:
+            self.canvas.fill(box, c.hero_bg, radius=unit)
         inner = box.inflate(-2 * unit, -unit)
         main, sub, foot = rows(inner, 3) if len(langs) > 1 else (*split(inner, 0.7), None)
         names = [service.name.get(lang) or service.id for lang in langs]
-        fg = c.footer_fg if why else c.hero_text_fg
+        fg = c.header_sub_fg if why else c.hero_text_fg
         self.canvas.put(names[0], main, int(main.height * 0.75), fg, True, "center")
         if foot is not None:
             self.canvas.put(names[1], sub, int(sub.height * 0.55), fg, align="center")

@@ -23,7 +23,7 @@ from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import MAX_WAITING, Notice, NoticePage, parse_board
 from tests import payloads
-from tests.conftest import TICKET_ALPHABET, ocr_line
+from tests.conftest import readings
 from tests.payloads import dumps
 
 WALL = datetime(2026, 11, 25, 10, 15).astimezone()
@@ -192,33 +192,6 @@ def test_an_empty_board_with_long_names_stays_in_its_boxes(base, text, size) -> 
     assert_in_boxes_and_apart(painter, size)
     assert_no_stray_ink(surface, painter, size)
     assert [p.text for p in painter.placed["footer"]].count("–") == 8
-
-
-def readings(surface: pygame.Surface, rect: pygame.Rect, expected: str) -> list[str]:
-    """What tesseract reads in a drawn rect, made black on white and scaled so the text is
-    50, 60, 40 or 30 px tall, stopping at the first reading that matches ``expected``.
-
-    Black on white because tesseract reads a bold "Z" on a coloured card as "2"; several
-    heights because at any one of them it still misreads some "Z" or "W" of this bold face
-    (as a person across the hall would not). A glyph drawn wrong reads wrong at all four.
-    """
-    pad = max(6, rect.height // 2)
-    crop_at = rect.inflate(2 * pad, 2 * pad).clip(surface.get_rect())
-    crop = surface.subsurface(crop_at).copy()
-    backdrop = pygame.mask.from_threshold(crop, crop.get_at((0, 0)), (60, 60, 60, 255))
-    paper = backdrop.to_surface(setcolor=(255, 255, 255), unsetcolor=(0, 0, 0))
-    found: list[str] = []
-    for height in (50, 60, 40, 30):
-        k = height / rect.height
-        scaled = pygame.transform.smoothscale(
-            paper, (max(1, int(paper.get_width() * k)), max(1, int(paper.get_height() * k)))
-        )
-        box = pygame.Rect(0, 0, int(rect.width * k), 80)  # 80 px: ocr_line keeps this scale
-        box.center = (int((rect.centerx - crop_at.x) * k), int((rect.centery - crop_at.y) * k))
-        found.append(ocr_line(scaled, box, TICKET_ALPHABET))
-        if found[-1] == expected:
-            break
-    return found
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
