@@ -30,7 +30,6 @@ TS_RE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-_FRACTION_RE = re.compile(r"[0-9]+")
 
 
 def _reject_constant(name: str) -> Any:
@@ -108,15 +107,14 @@ def check_integer(value: object, name: str, minimum: int, maximum: int) -> int:
 
 
 def parse_ts(text: str, name: str = "ts") -> datetime:
-    """An RFC 3339 time with offset, as an aware datetime."""
-    normal = text.upper().replace("Z", "+00:00")
-    head, dot, tail = normal.partition(".")
-    if dot:  # Python 3.11 takes at most 6 fractional digits
-        digits = _FRACTION_RE.match(tail)
-        assert digits is not None
-        normal = f"{head}.{digits.group()[:6].ljust(6, '0')}{tail[digits.end() :]}"
+    """An RFC 3339 time with offset, as an aware datetime.
+
+    Python 3.11's ``fromisoformat`` reads ``Z`` and any number of fractional digits (keeping
+    microseconds, the rest cut off); only the lowercase ``t`` and ``z`` that RFC 3339 allows
+    need upper case first.
+    """
     try:
-        return datetime.fromisoformat(normal)
+        return datetime.fromisoformat(text.upper())
     except ValueError:
         raise ContractError(f"field '{name}' = {text!r} is not a real date and time") from None
 
@@ -182,6 +180,11 @@ class Fields:
             raise ContractError(
                 f"field '{self.name(key)}' = {value!r} is not one of {', '.join(choices)}"
             )
+        return value
+
+    def req_choice(self, key: str, choices: tuple[str, ...]) -> str:
+        value = self.choice(key, choices, required=True)
+        assert value is not None
         return value
 
     def integer(self, key: str, minimum: int, maximum: int) -> int:
