@@ -155,10 +155,13 @@ def test_a_new_board_shows_nothing_yet_and_counts_each_change_once() -> None:
     assert board.revision == 0 and not board.flash_bright(0.0)
     assert board.next_change(0.0) == math.inf
     board.apply_call(event("A001", "1", "c1"), now=0.0)
-    board.apply_call(event("A001", "1", "c1"), now=1.0)  # the same call again: no change
-    board.apply_snapshot(snapshot(3, []))
-    board.apply_snapshot(snapshot(2, []))  # older: no change
+    board.apply_call(event("A002", "2", "c2"), now=1.0)
+    board.apply_call(event("A001", "1", "c1"), now=2.0)  # the same call again: no change
     assert board.revision == 2
+    board.apply_snapshot(snapshot(3, []))
+    board.apply_snapshot(snapshot(4, []))
+    board.apply_snapshot(snapshot(2, []))  # older: no change
+    assert board.revision == 4
 
 
 def test_by_default_the_board_lists_what_a_snapshot_can_hold_and_flashes_ten_seconds() -> None:
