@@ -108,11 +108,7 @@ class BoardCall:
 
     @classmethod
     def read(cls, fields: Fields) -> BoardCall:
-        kind = fields.text("kind", max_len=16, required=False) or "call"
-        if kind not in CALL_KINDS:
-            raise ContractError(
-                f"field '{fields.name('kind')}' = {kind!r} is not one of {', '.join(CALL_KINDS)}"
-            )
+        kind = fields.choice("kind", CALL_KINDS, required=False) or "call"
         return cls(
             id=fields.req_text("id", ID_RE, 128),
             ticket=fields.req_text("ticket", TICKET_RE),
@@ -158,7 +154,7 @@ class CallEvent:
             ticket=fields.req_text("ticket", TICKET_RE),
             counter=fields.req_text("counter", COUNTER_RE),
             service=fields.req_text("service", SERVICE_RE),
-            kind=fields.choice("kind", CALL_KINDS) or "call",
+            kind=fields.req_choice("kind", CALL_KINDS),
             ts=_ts(fields),
             epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
             request_id=fields.text("request_id", ID_RE, 128, required=False),
@@ -296,8 +292,7 @@ class CounterRequest:
     def parse(cls, raw: bytes, counter: str) -> CounterRequest:
         """``{p}/counter/{counter}/request``: the counter is the topic's."""
         fields = Fields(load_object(raw))
-        action = fields.choice("action", COUNTER_ACTIONS)
-        assert action is not None
+        action = fields.req_choice("action", COUNTER_ACTIONS)
         return cls(
             id=fields.req_text("id", ID_RE, 128),
             counter=check_text(counter, "counter (topic)", COUNTER_RE, 16),

@@ -67,7 +67,7 @@ class DeviceStatus:
         role = fields.text("role", max_len=16, required=False)
         return cls(
             device=fields.req_text("device", DEVICE_RE, 32),
-            state=fields.choice("state", DEVICE_STATES) or "offline",
+            state=fields.req_choice("state", DEVICE_STATES),
             version=fields.req_text("version", max_len=40),
             ts=_ts(fields),
             uptime_s=fields.integer("uptime_s", 0, 2**53),
@@ -111,7 +111,7 @@ class Ack:
         fields = Fields(load_object(raw))
         return cls(
             call_id=fields.req_text("call_id", ID_RE, 128),
-            event=fields.choice("event", ACK_EVENTS) or "shown",
+            event=fields.req_choice("event", ACK_EVENTS),
             ts=_ts(fields),
             instance=fields.text("instance", INSTANCE_RE, 32, required=False),
         )
@@ -149,7 +149,7 @@ class EngineLease:
     def parse(cls, raw: bytes) -> EngineLease:
         fields = Fields(load_object(raw))
         return cls(
-            state=fields.choice("state", LEASE_STATES) or "free",
+            state=fields.req_choice("state", LEASE_STATES),
             instance=fields.req_text("instance", INSTANCE_RE, 32),
             device=fields.req_text("device", DEVICE_RE, 32),
             ts=_ts(fields),

@@ -158,7 +158,7 @@ class QueueModel:
         return ticket
 
     def _call_next(self, counter: str, now: datetime, effects: Effects) -> None:
-        for service in self.counters.get(counter, ()):
+        for service in self.counters[counter]:  # every caller has checked the counter
             queue = self.waiting(service)
             if queue:
                 ticket = queue[0]

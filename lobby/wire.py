@@ -30,7 +30,6 @@ TS_RE = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-_FRACTION_RE = re.compile(r"[0-9]+")
 
 
 def _reject_constant(name: str) -> Any:
@@ -55,7 +54,7 @@ def load_object(raw: bytes, cap: int = MAX_PAYLOAD_BYTES) -> dict[str, Any]:
         raise ContractError("missing required field 'v'")
     version = obj["v"]
     if not is_integer(version):
-        raise ContractError(f"field 'v' is a {json_type(version)}, expected the integer {VERSION}")
+        raise ContractError(f"field 'v' is {described(version)}, expected the integer {VERSION}")
     if version > VERSION:
         raise ContractError(f"version v={int(version)} is newer than this device's v{VERSION}")
     if version != VERSION:
@@ -70,6 +69,12 @@ def is_integer(value: object) -> bool:
     if isinstance(value, int):
         return True
     return isinstance(value, float) and value.is_integer()
+
+
+def described(value: object) -> str:
+    """A JSON value's type as a reason says it: "an array", "null", "a string"."""
+    kind = json_type(value)
+    return kind if kind == "null" else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def json_type(value: object) -> str:
@@ -88,7 +93,7 @@ def json_type(value: object) -> str:
 
 def check_text(value: object, name: str, pattern: re.Pattern[str] | None, max_len: int) -> str:
     if not isinstance(value, str):
-        raise ContractError(f"field '{name}' is a {json_type(value)}, expected a string")
+        raise ContractError(f"field '{name}' is {described(value)}, expected a string")
     if len(value) > max_len:
         raise ContractError(f"field '{name}' has {len(value)} characters, at most {max_len}")
     if pattern is not None and not pattern.fullmatch(value):
@@ -100,7 +105,7 @@ def check_text(value: object, name: str, pattern: re.Pattern[str] | None, max_le
 
 def check_integer(value: object, name: str, minimum: int, maximum: int) -> int:
     if not is_integer(value):
-        raise ContractError(f"field '{name}' is a {json_type(value)}, expected an integer")
+        raise ContractError(f"field '{name}' is {described(value)}, expected an integer")
     number = int(value)  # type: ignore[call-overload]
     if not minimum <= number <= maximum:
         raise ContractError(f"field '{name}' = {number} is outside {minimum}..{maximum}")
@@ -108,15 +113,14 @@ def check_integer(value: object, name: str, minimum: int, maximum: int) -> int:
 
 
 def parse_ts(text: str, name: str = "ts") -> datetime:
-    """An RFC 3339 time with offset, as an aware datetime."""
-    normal = text.upper().replace("Z", "+00:00")
-    head, dot, tail = normal.partition(".")
-    if dot:  # Python 3.11 takes at most 6 fractional digits
-        digits = _FRACTION_RE.match(tail)
-        assert digits is not None
-        normal = f"{head}.{digits.group()[:6].ljust(6, '0')}{tail[digits.end() :]}"
+    """An RFC 3339 time with offset, as an aware datetime.
+
+    Python 3.11's ``fromisoformat`` reads ``Z`` and any number of fractional digits (keeping
+    microseconds, the rest cut off); only the lowercase ``t`` and ``z`` that RFC 3339 allows
+    need upper case first.
+    """
     try:
-        return datetime.fromisoformat(normal)
+        return datetime.fromisoformat(text.upper())
     except ValueError:
         raise ContractError(f"field '{name}' = {text!r} is not a real date and time") from None
 
@@ -184,6 +188,11 @@ class Fields:
             )
         return value
 
+    def req_choice(self, key: str, choices: tuple[str, ...]) -> str:
+        value = self.choice(key, choices, required=True)
+        assert value is not None
+        return value
+
     def integer(self, key: str, minimum: int, maximum: int) -> int:
         value = self._get(key, True)
         return check_integer(value, self.name(key), minimum, maximum)
@@ -198,7 +207,7 @@ class Fields:
             return None
         if not isinstance(value, bool):
             raise ContractError(
-                f"field '{self.name(key)}' is a {json_type(value)}, expected a boolean"
+                f"field '{self.name(key)}' is {described(value)}, expected a boolean"
             )
         return value
 
@@ -219,7 +228,7 @@ class Fields:
             return []
         if not isinstance(value, list):
             raise ContractError(
-                f"field '{self.name(key)}' is a {json_type(value)}, expected an array"
+                f"field '{self.name(key)}' is {described(value)}, expected an array"
             )
         if len(value) > max_items:
             raise ContractError(
@@ -233,7 +242,7 @@ class Fields:
             return {}
         if not isinstance(value, dict):
             raise ContractError(
-                f"field '{self.name(key)}' is a {json_type(value)}, expected an object"
+                f"field '{self.name(key)}' is {described(value)}, expected an object"
             )
         return value
 
@@ -243,7 +252,7 @@ class Fields:
         for i, item in enumerate(self.array(key, max_items, required)):
             if not isinstance(item, dict):
                 raise ContractError(
-                    f"field '{self.name(key)}[{i}]' is a {json_type(item)}, expected an object"
+                    f"field '{self.name(key)}[{i}]' is {described(item)}, expected an object"
                 )
             out.append(Fields(item, f"{self.name(key)}[{i}]."))
         return out

@@ -267,8 +267,25 @@ def test_every_topic_built_is_read_back_as_what_it_is(build: Any, expected: Topi
         "callboard/hz-main/status/pi-1/ack/more",
         "callboard/hz-main/status/pi-1/nack",
         "elsewhere/hz-main/call",
+        "elsewhere/callboard/hz-main/call",
         "callboard/hz-main/ticket",
     ],
 )
 def test_topics_not_of_the_site_or_not_of_the_contract_are_nothing(topic: str) -> None:
     assert Topics("callboard", "hz-main").parse(topic) is None
+
+
+def test_a_site_whose_names_are_also_topic_words_still_reads_its_own_topics() -> None:
+    topics = Topics("counter", "status")
+    assert topics.parse(topics.counter_request("status")) == TopicMatch("counter_request", "status")
+    assert topics.parse(topics.status("counter")) == TopicMatch("status", "counter")
+
+
+def test_a_status_always_says_its_faults_while_online_and_a_will_only_if_it_has_some() -> None:
+    well = c.DeviceStatus("pi-1", "online", "0.2.0", datetime(2026, 11, 28, tzinfo=HZ), 5, 0)
+    assert json.loads(well.payload())["faults"] == []
+    will = c.DeviceStatus(**{**well.__dict__, "state": "offline", "faults": ("no sound",)})
+    assert json.loads(will.payload())["faults"] == ["no sound"]
+    assert "faults" not in json.loads(
+        c.DeviceStatus(**{**well.__dict__, "state": "offline"}).payload()
+    )

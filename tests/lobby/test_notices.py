@@ -33,6 +33,14 @@ def test_clearing_the_site_notice_brings_back_the_branch_one() -> None:
     assert board.current.is_empty
 
 
+def test_clearing_a_source_that_has_nothing_changes_nothing() -> None:
+    board = NoticeBoard()
+    assert not board.apply(ScopedNotice("site", EMPTY))
+    board.apply(ScopedNotice("branch", BRANCH))
+    assert not board.apply(ScopedNotice("site", EMPTY))
+    assert board.marquee == ("分公司通知",) and board.pages == ()
+
+
 def test_pages_rotate_on_the_clock() -> None:
     pages = (NoticePage("a", ()), NoticePage("b", ()), NoticePage("c", ()))
     assert page_at(pages, 0.0, 10.0) == (0, 10.0)

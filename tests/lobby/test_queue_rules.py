@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lobby.queue import CALLED, SKIPPED, WAITING, QueueModel
+from lobby.contract import COUNTER_ACTIONS, CounterRequest, TicketRequest
+from lobby.queue import (
+    CALLED,
+    SERVED,
+    SKIPPED,
+    WAITING,
+    Called,
+    Effects,
+    Issued,
+    QueueModel,
+    Ticket,
+    request_kind,
+)
 
 T0 = datetime(2026, 11, 25, 9, 0).astimezone()
 SERVICES = {"general": "A", "consult": "C", "vip": "V", "cashier": "P"}
@@ -152,3 +166,271 @@ def test_the_green_channel_never_calls_general_while_a_vip_waits(arrivals: list[
         if called is None:
             break
         assert called.service == "vip" or not vip_waiting
+
+
+# What each counter action does, as properties over any state a lobby can reach.
+
+counters = st.sampled_from(sorted(COUNTERS))
+services = st.sampled_from(sorted(SERVICES))
+# A morning's arrivals, every counter calling once, then anything at all: a busy lobby.
+lobbies = st.builds(
+    lambda arrivals, ops: play(
+        model(), [*arrivals, *(("next", counter) for counter in sorted(COUNTERS)), *ops]
+    ),
+    st.lists(services.map(lambda service: ("issue", service)), max_size=12),
+    operations,
+)
+NOW = at(1000)
+
+
+def play(m: QueueModel, ops: Sequence[tuple[str, ...]]) -> QueueModel:
+    for i, op in enumerate(ops):
+        if op[0] == "issue":
+            m.issue(op[1], at(i))
+        elif op[0] == "transfer":
+            m.transfer(op[1], op[2], at(i))
+        elif op[0] == "recall":
+            m.recall(op[1])
+        else:
+            getattr(m, op[0])(op[1], at(i))
+    return m
+
+
+def queues(m: QueueModel) -> dict[str, list[str]]:
+    return {service: [t.number for t in m.waiting(service)] for service in SERVICES}
+
+
+def head_for(counter: str, waiting: dict[str, list[str]]) -> str | None:
+    """The ticket a counter calls next: the first of its services, by priority, with a queue."""
+    for service in COUNTERS[counter]:
+        if waiting[service]:
+            return waiting[service][0]
+    return None
+
+
+def finished_then_called(
+    m: QueueModel, counter: str, action: str, status: str
+) -> tuple[str | None, str | None, Effects]:
+    before = copy.deepcopy(m)
+    current = m.serving[counter]
+    expected = head_for(counter, queues(m))
+    effects = getattr(m, action)(counter, NOW)
+    if current is not None:
+        assert m.tickets[current].status == status and m.tickets[current].done_at == NOW
+    if expected is None:
+        assert effects.called is None and m.serving[counter] is None
+    else:
+        ticket = m.tickets[expected]
+        assert effects.called == Called(expected, counter, ticket.service, "call")
+        assert (ticket.status, ticket.counter, ticket.called_at) == (CALLED, counter, NOW)
+        assert ticket.first_called_at == (before.tickets[expected].first_called_at or NOW)
+        assert m.serving[counter] == expected
+    touched = {current, expected} - {None}
+    assert effects.tickets == touched and effects.counters == ({counter} if touched else set())
+    assert effects.changed == bool(touched)
+    return current, expected, effects
+
+
+@given(lobbies, counters)
+def test_next_serves_the_current_ticket_and_calls_the_counters_next_to_it(
+    m: QueueModel, counter: str
+) -> None:
+    _, expected, effects = finished_then_called(m, counter, "next", SERVED)
+    if expected is None:
+        assert effects.note == "no one is waiting for this counter"
+
+
+@given(lobbies, counters)
+def test_skip_marks_the_current_ticket_a_no_show_and_calls_the_next(
+    m: QueueModel, counter: str
+) -> None:
+    current, expected, effects = finished_then_called(m, counter, "skip", SKIPPED)
+    if current is None:
+        assert effects.note == "no current ticket to skip"
+    elif expected is None:
+        assert effects.note == "no one is waiting for this counter"
+
+
+@given(lobbies, counters, services)
+def test_a_transfer_heads_the_new_queue_and_the_counter_calls_its_next(
+    m: QueueModel, counter: str, service: str
+) -> None:
+    before = copy.deepcopy(m)
+    current = m.serving[counter]
+    waiting = queues(m)
+    if current is not None:
+        waiting[service].insert(0, current)
+    expected = head_for(counter, waiting)
+    effects = m.transfer(counter, service, NOW)
+    if current is not None:
+        moved, was = m.tickets[current], before.tickets[current]
+        assert (moved.service, moved.transfers) == (service, was.transfers + 1)
+        assert (moved.first_service, moved.first_called_at) == (
+            was.first_service,
+            was.first_called_at,
+        )
+        if expected != current:
+            assert (moved.status, moved.counter, moved.called_at) == (WAITING, None, None)
+            assert m.waiting(service)[0].number == current
+    if expected is None:
+        assert effects.called is None and m.serving[counter] is None
+        assert effects.note == (
+            "no current ticket to transfer"
+            if current is None
+            else "no one is waiting for this counter"
+        )
+    else:
+        assert effects.called == Called(expected, counter, m.tickets[expected].service, "call")
+        assert m.serving[counter] == expected and m.tickets[expected].called_at == NOW
+        if current is None:
+            assert effects.note == "no current ticket to transfer"
+    touched = {current, expected} - {None}
+    assert effects.tickets == touched and effects.counters == ({counter} if touched else set())
+
+
+@given(lobbies, counters)
+def test_recall_calls_the_counters_ticket_again_and_changes_nothing(
+    m: QueueModel, counter: str
+) -> None:
+    before = copy.deepcopy(m)
+    current = m.serving[counter]
+    effects = m.recall(counter)
+    assert m == before and not effects.changed
+    if current is None:
+        assert effects.called is None and effects.note == "the counter serves nobody to recall"
+    else:
+        service = m.tickets[current].service
+        assert effects.called == Called(current, counter, service, "recall")
+
+
+@given(lobbies, services)
+def test_a_ticket_is_numbered_after_the_last_and_joins_the_end_of_its_queue(
+    m: QueueModel, service: str
+) -> None:
+    ahead = [t.number for t in m.waiting(service)]
+    number = f"{SERVICES[service]}{m.issued[service] + 1:03d}"
+    effects = m.issue(service, NOW)
+    assert effects.issued == Issued(number, service, len(ahead))
+    assert effects.tickets == {number} and effects.changed
+    assert [t.number for t in m.waiting(service)] == [*ahead, number]
+    ticket = m.tickets[number]
+    assert (ticket.issued_at, ticket.first_service, ticket.status) == (NOW, service, WAITING)
+
+
+@given(
+    lobbies,
+    st.one_of(
+        services.map(lambda s: TicketRequest("k-1", s, NOW)),
+        st.builds(
+            CounterRequest,
+            st.just("b-1"),
+            counters,
+            st.sampled_from(COUNTER_ACTIONS),
+            st.just(NOW),
+            services,
+        ),
+    ),
+)
+def test_a_request_from_the_wire_is_decided_by_the_rule_its_action_names(
+    m: QueueModel, request: TicketRequest | CounterRequest
+) -> None:
+    by_hand = copy.deepcopy(m)
+    effects = m.apply(request, NOW)
+    if isinstance(request, TicketRequest):
+        assert request_kind(request) == "ticket"
+        assert effects == by_hand.issue(request.service, NOW)
+    else:
+        assert request_kind(request) == request.action
+        rule = {
+            "next": lambda: by_hand.next(request.counter, NOW),
+            "recall": lambda: by_hand.recall(request.counter),
+            "skip": lambda: by_hand.skip(request.counter, NOW),
+            "transfer": lambda: by_hand.transfer(request.counter, request.to_service or "", NOW),
+        }[request.action]
+        assert effects == rule()
+    assert m == by_hand
+
+
+def test_an_action_or_a_name_the_engine_does_not_know_changes_nothing_and_says_why() -> None:
+    m = model()
+    m.issue("general", at(0))
+    before = copy.deepcopy(m)
+    pause = CounterRequest("b-1", "2", "pause", at(1))
+    assert m.apply(pause, at(1)).note == "the action 'pause' is not one this engine knows"
+    for effects in (m.next("9", at(1)), m.skip("9", at(1)), m.transfer("9", "vip", at(1))):
+        assert effects.note == "no counter '9'" and not effects.changed
+    assert m.transfer("2", "nope", at(1)).note == "no service 'nope' to transfer to"
+    assert m.apply(TicketRequest("k-1", "nope", at(1)), at(1)).note == "no service 'nope'"
+    assert m == before
+
+
+def test_numbers_run_past_39_without_repeating() -> None:
+    m = model()
+    numbers = [m.issue("general", at(i)).tickets for i in range(45)]
+    assert [n for (n,) in numbers] == [f"A{i:03d}" for i in range(1, 46)]
+
+
+def test_numbering_wraps_after_9999_and_never_reissues_a_number_of_the_day() -> None:
+    m = model()
+    m.issue("general", at(0))  # A001
+    m.issued["general"] = 9998  # a busy day, as the store restores it
+    last = m.issue("general", at(1)).issued
+    assert last is not None and last.ticket == "A9999"
+    before = copy.deepcopy(m)
+    refused = m.issue("general", at(2))
+    assert refused.note == "ticket A001 is still in use" and not refused.changed
+    assert m == before
+    quiet = model()
+    quiet.issued["general"] = 9999
+    wrapped = quiet.issue("general", at(3)).issued
+    assert wrapped is not None and wrapped.ticket == "A001"
+
+
+def test_a_new_day_starts_every_service_at_1_with_no_one_waiting() -> None:
+    m = QueueModel(SERVICES, COUNTERS, width=4)
+    first = m.issue("general", at(0)).issued
+    assert first is not None and first.ticket == "A0001"  # numbered from 1 before any day
+    m.issue("vip", at(1))
+    m.next("1", at(2))
+    m.new_day("2026-11-26")
+    assert m.day == "2026-11-26" and m.waiting_counts() == {s: 0 for s in SERVICES}
+    assert m.serving == {counter: None for counter in COUNTERS}
+    again = m.issue("vip", at(3)).issued
+    assert again is not None and again.ticket == "V0001"
+
+
+def test_a_queue_follows_each_tickets_place_not_the_order_the_store_loads_them() -> None:
+    m = model()
+    m.issue("cashier", at(0))
+    for i in range(3):
+        m.issue("general", at(i + 1))
+    m.next("6", at(5))
+    m.transfer("6", "general", at(6))  # P001 goes ahead of the general queue
+    expected = ["P001", "A001", "A002", "A003"]
+    assert [t.number for t in m.waiting("general")] == expected
+    loaded = model()
+    loaded.tickets = dict(reversed(copy.deepcopy(m.tickets).items()))
+    assert [t.number for t in loaded.waiting("general")] == expected
+
+
+def test_waiting_is_counted_per_service_and_per_counter() -> None:
+    m = model()
+    for service in ("general", "general", "consult", "vip", "cashier"):
+        m.issue(service, at(0))
+    m.tickets["X001"] = Ticket("X001", "closed", 99, at(0))  # a service since taken out
+    assert m.waiting_counts() == {"general": 2, "consult": 1, "vip": 1, "cashier": 1, "closed": 1}
+    assert [m.waiting_for(c) for c in ("1", "2", "6", "9")] == [3, 3, 1, 0]
+
+
+def test_a_wait_ends_at_the_first_call_whatever_transfers_follow() -> None:
+    m = model()
+    m.issue("general", at(0))
+    m.next("2", at(5))
+    m.transfer("2", "cashier", at(8))
+    called = m.next("6", at(9)).called
+    assert called == Called("A001", "6", "cashier", "call")
+    m.next("6", at(12))
+    ticket = m.tickets["A001"]
+    assert (ticket.issued_at, ticket.first_called_at, ticket.called_at) == (at(0), at(5), at(9))
+    assert (ticket.first_service, ticket.service, ticket.transfers) == ("general", "cashier", 1)
+    assert (ticket.status, ticket.counter, ticket.done_at) == (SERVED, "6", at(12))
