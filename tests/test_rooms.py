@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "engine", "screen"}
+OURS |= {"kiosk"}
 OURS |= {"callboard"}
 MAY_IMPORT = {
     "lobby": {"lobby"},
@@ -21,6 +22,7 @@ MAY_IMPORT = {
     "buttons": {"lobby", "config", "buttons"},
     "engine": {"lobby", "config", "mqtt_client", "engine"},
     "screen": {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "screen"},
+    "kiosk": {"lobby", "config", "mqtt_client", "display", "kiosk"},
     "callboard": OURS,
 }
 # The pure domain: no I/O, no threads, no clock (time is passed in).

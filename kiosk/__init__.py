@@ -1,0 +1,1 @@
+"""The ticket machine (取号机): its screen, its buttons and its ticket printer."""
