@@ -1,4 +1,5 @@
-"""Tickets made as the kiosk makes them, and a way to read a ticket's number off it."""
+"""The kiosk's printer against python-escpos's Dummy and a fake network printer, and a
+way to read a ticket's number off what the printer was sent."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -16,11 +18,20 @@ import pytest
 from config import EXAMPLE, Config, load_config
 from display.fonts import FontChoice, find_fonts
 from display.text import TextCache
+from kiosk.preview import draw_paper, read_paper
 from kiosk.ticket_art import PrintedTicket, ticket_for
 from lobby.contract import TicketIssued
 from tests.conftest import TICKET_ALPHABET
+from tests.kiosk.fake_printer import FakeNetworkPrinter
 
 ISSUED_AT = datetime(2026, 11, 25, 10, 15).astimezone()
+
+
+@pytest.fixture
+def fake_printer() -> Iterator[FakeNetworkPrinter]:
+    printer = FakeNetworkPrinter()
+    yield printer
+    printer.close()
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +62,10 @@ def issued(
 
 def a_ticket(config: Config, number: str = "A024", **more: object) -> PrintedTicket:
     return ticket_for(config, issued(number, **more), ISSUED_AT)  # type: ignore[arg-type]
+
+
+def paper_image(data: bytes, text: TextCache | None = None, dots: int = 576) -> pygame.Surface:
+    return draw_paper(read_paper(data), dots, text)
 
 
 def ink_bands(image: pygame.Surface) -> list[pygame.Rect]:
