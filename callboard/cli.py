@@ -295,7 +295,7 @@ def _take_ticket(
         client.disconnect()
         client.loop_stop()
     print(f"{issued.ticket}  ({args.service}; {issued.waiting_before} waiting before you)")
-    return 0 if printer is None else printer.print_issued(issued)
+    return 0 if printer is None else printer.print_issued(issued, args.lang)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -83,11 +83,12 @@ class CommandLinePrinter:
 
         return TIMEOUT_S
 
-    def print_issued(self, issued: TicketIssued) -> int:
+    def print_issued(self, issued: TicketIssued, lang: str | None) -> int:
         from kiosk.ticket_art import ticket_for
 
         started = time.monotonic()
-        job = self.printer.submit(ticket_for(self.config, issued, datetime.now().astimezone()))
+        now = datetime.now().astimezone()
+        job = self.printer.submit(ticket_for(self.config, issued, now, lang))
         limit = self.printer.max_age_s + 3 * self.printer_timeout() + 2
         if not job.wait(limit):
             print(f"could not print {issued.ticket}: no answer within {limit:g} s", file=sys.stderr)

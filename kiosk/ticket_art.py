@@ -27,7 +27,7 @@ WHITE = (255, 255, 255)
 TICKET_WORDS: dict[str, dict[str, str]] = {
     "ahead": {"zh": "前面还有 {n} 位客户等候", "en": "{n} customers ahead of you"},
     "ahead_one": {"zh": "前面还有 1 位客户等候", "en": "1 customer ahead of you"},
-    "ahead_none": {"zh": "您是下一位，请留意叫号", "en": "You are next; please watch the screen"},
+    "ahead_none": {"zh": "您是下一位", "en": "You are next"},
     "wait_minutes": {"zh": "预计等候约 {m} 分钟", "en": "Estimated wait: about {m} minutes"},
     "wait_minute": {"zh": "预计等候约 1 分钟", "en": "Estimated wait: about 1 minute"},
     "wait_hours": {
@@ -83,9 +83,14 @@ def ticket_languages(config: Config, lang: str | None) -> tuple[str, ...]:
     return tuple(x for x in ordered if x in TICKET_LANGUAGES) or ("zh",)
 
 
-def ticket_for(config: Config, issued: TicketIssued, at: datetime) -> PrintedTicket:
-    """The ticket to print for what the engine issued (and nothing else is ever printed)."""
-    languages = ticket_languages(config, issued.lang)
+def ticket_for(
+    config: Config, issued: TicketIssued, at: datetime, lang: str | None = None
+) -> PrintedTicket:
+    """The ticket to print for what the engine issued (and nothing else is ever printed).
+
+    ``lang``: the language the customer chose, for an engine that does not send it back.
+    """
+    languages = ticket_languages(config, issued.lang or lang)
     service = config.service(issued.service)
     service_name = {
         lang: (service.name.get(lang) if service else "") or issued.service for lang in languages

@@ -14,12 +14,20 @@ from kiosk.ticket_art import (
     ahead_text,
     draw_ticket,
     qr_surface,
+    ticket_for,
     ticket_languages,
     ticket_lines,
     wait_text,
 )
 from lobby.wording import WORDED_LANGUAGES
-from tests.kiosk.conftest import a_ticket, ink_bands, kiosk_config, read_number
+from tests.kiosk.conftest import (
+    ISSUED_AT,
+    a_ticket,
+    ink_bands,
+    issued,
+    kiosk_config,
+    read_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +45,7 @@ def test_the_estimated_wait_in_each_language(seconds: int | None, zh: str, en: s
 
 
 def test_the_people_ahead_in_each_language() -> None:
-    assert ahead_text(0, "en") == "You are next; please watch the screen"
+    assert ahead_text(0, "en") == "You are next"
     assert ahead_text(1, "zh") == "前面还有 1 位客户等候"
     assert ahead_text(6, "en") == "6 customers ahead of you"
 
@@ -50,6 +58,8 @@ def test_the_customers_language_comes_first_and_an_unknown_wait_is_left_out() ->
     config = kiosk_config()
     assert ticket_languages(config, None) == ("zh", "en")
     assert ticket_languages(config, "en") == ("en", "zh")
+    chosen = ticket_for(config, issued("A024"), ISSUED_AT, lang="en")  # an engine without lang
+    assert chosen.languages == ("en", "zh")
     ticket = a_ticket(config, "C107", service="consult", lang="en", est_wait_s=None)
     lines = [(line.text, line.role) for line in ticket_lines(ticket)]
     assert lines[:3] == [
@@ -113,5 +123,5 @@ def test_a_ticket_for_the_next_customer_says_so() -> None:
     ticket = a_ticket(kiosk_config(), "T009", service="complaint", waiting_before=0)
     texts = [line.text for line in ticket_lines(ticket)]
     assert "申诉" in texts and "Complaints" in texts
-    assert "您是下一位，请留意叫号" in texts and "You are next; please watch the screen" in texts
+    assert "您是下一位" in texts and "You are next" in texts
     assert ticket_lines(ticket)[-1].role == "polite"
