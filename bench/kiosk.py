@@ -30,18 +30,18 @@ from callboard.demo.broker import PrivateBroker
 from config import load_config
 from engine.service import QueueEngine
 from kiosk.flow import Choice, Showing, Welcome
-from kiosk.service import Kiosk, TicketOutput
+from kiosk.service import Kiosk
+from tests.kiosk.fake_printer import CUT, FakeNetworkPrinter
 
 
-def make_printer(config, port: int | None) -> tuple[TicketOutput | None, object | None]:
-    """The kiosk's real printer on a fake network printer, when printing is measured."""
-    if port is None:
-        return None, None
-    from kiosk.printing import PaperOutput
-    from tests.kiosk.fake_printer import FakeNetworkPrinter
-
-    fake = FakeNetworkPrinter()
-    return PaperOutput(config), fake
+def wait_for_cut(fake: FakeNetworkPrinter, after: int, timeout: float = 10.0) -> float:
+    """When the ticket's cut reached the printer (polled every millisecond)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if CUT in fake.received[after:]:
+            return time.perf_counter()
+        time.sleep(0.001)
+    raise SystemExit("the printer got no cut within 10 s")
 
 
 def main() -> int:
@@ -51,13 +51,7 @@ def main() -> int:
     parser.add_argument("--no-print", action="store_true", help="the screen only")
     args = parser.parse_args()
     with PrivateBroker() as broker, tempfile.TemporaryDirectory() as work:
-        fake = None
-        printing = not args.no_print
-        if printing:
-            from tests.kiosk.fake_printer import FakeNetworkPrinter
-
-            fake = FakeNetworkPrinter()
-            fake.start()
+        fake = None if args.no_print else FakeNetworkPrinter()
         changes = {
             "embedded = false": f'embedded = false\ndb = "{work}/q.sqlite3"',
             "show_seconds = 8": "show_seconds = 2",
@@ -78,15 +72,14 @@ def main() -> int:
         on_screen: list[float] = []
         printed: list[float] = []
         for i in range(args.presses):
-            before = fake.received_bytes() if fake else 0
+            before = len(fake.received) if fake else 0
             pressed = time.perf_counter()
             kiosk.choose(Choice("general", "zh", "key"), kiosk.clock.monotonic())
             while not isinstance(kiosk.flow.state, Showing):
                 kiosk.step(wait=0.001)
-            on_screen.append((time.perf_counter() - pressed) * 1000)
+            on_screen.append((kiosk.presented_at - pressed) * 1000)
             if fake is not None:
-                done = fake.wait_for_cut(after=before, timeout=10)
-                printed.append((done - pressed) * 1000)
+                printed.append((wait_for_cut(fake, before) - pressed) * 1000)
             kiosk.flow.state = Welcome()
             kiosk.step(wait=0)
             if i == 0:
@@ -95,7 +88,7 @@ def main() -> int:
         kiosk.close()
         engine.stop()
         if fake is not None:
-            fake.stop()
+            fake.close()
     n = len(on_screen)
     print(f"ticket machine, {n} presses, real mosquitto and engine, {args.paper} paper:")
     print(

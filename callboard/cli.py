@@ -23,6 +23,7 @@ from callboard.inputs import (
     size,
     writable_or_exit,
 )
+from callboard.ticket_print import CommandLinePrinter, cmd_ticket_preview, printer_uri
 from config import EXAMPLE, Config, load_config
 from lobby.errors import CallboardError, ConfigError, ContractError
 
@@ -201,8 +202,51 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return engine.run()
 
 
+def _ticket_service(args: argparse.Namespace) -> str:
+    """The service, given as ``--service`` or (as before) on its own."""
+    if args.service and args.service_option and args.service != args.service_option:
+        exit_with(f"two services given ({args.service}, {args.service_option}): give one")
+    service = args.service_option or args.service
+    if not service:
+        exit_with("which service? e.g. callboard ticket --config C.toml --service general")
+    return str(service)
+
+
 def cmd_ticket(args: argparse.Namespace) -> int:
-    """A stand-in ticket machine: ask the engine for a ticket and print it."""
+    """A stand-in ticket machine: ask the engine for a ticket, show it, print it if asked."""
+    config = _config_or_exit(args.config)
+    args.service = _ticket_service(args)
+    if config.service(args.service) is None:
+        known = ", ".join(s.id for s in config.services)
+        print(
+            f"no service {args.service!r} in {args.config}; expected one of: {known}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    languages = config.kiosk.languages or config.languages
+    if args.lang is not None and args.lang not in languages:
+        exit_with(
+            f"no language {args.lang!r} at this kiosk; expected one of: {', '.join(languages)}"
+        )
+    printer = None
+    if args.print or args.printer:
+        printer = CommandLinePrinter(config, args.printer, args.verbose)
+        fault = printer.fault_before()
+        if fault is not None:
+            printer.close()
+            print(f"{printer.uri}: {fault}; no ticket taken", file=sys.stderr)
+            return EXIT_FAILURE
+    try:
+        return _take_ticket(args, config, printer)
+    finally:
+        if printer is not None:
+            printer.close()
+
+
+def _take_ticket(
+    args: argparse.Namespace, config: Config, printer: CommandLinePrinter | None
+) -> int:
+    """Ask the engine; show what it issued; print that, and only that."""
     import queue as queue_module
     import uuid
 
@@ -212,14 +256,6 @@ def cmd_ticket(args: argparse.Namespace) -> int:
     from lobby.topics import Topics
     from mqtt_client.client import new_client
 
-    config = _config_or_exit(args.config)
-    if config.service(args.service) is None:
-        known = ", ".join(s.id for s in config.services)
-        print(
-            f"no service {args.service!r} in {args.config}; expected one of: {known}",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG
     topics = Topics(config.mqtt.topic_root, config.site)
     request_id = f"k-{config.device}-{uuid.uuid4().hex[:12]}"
     answers: queue_module.SimpleQueue[TicketIssued] = queue_module.SimpleQueue()
@@ -244,7 +280,7 @@ def cmd_ticket(args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     client.loop_start()
     client.subscribe(topics.ticket_issued, qos=1)
-    request = TicketRequest(request_id, args.service, datetime.now().astimezone())
+    request = TicketRequest(request_id, args.service, datetime.now().astimezone(), args.lang)
     client.publish(topics.ticket_request, request.payload(), qos=1)
     try:
         issued = answers.get(timeout=args.timeout)
@@ -259,7 +295,7 @@ def cmd_ticket(args: argparse.Namespace) -> int:
         client.disconnect()
         client.loop_stop()
     print(f"{issued.ticket}  ({args.service}; {issued.waiting_before} waiting before you)")
-    return 0
+    return 0 if printer is None else printer.print_issued(issued, args.lang)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -402,11 +438,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
     ticket.add_argument("--config", type=Path, required=True)
-    ticket.add_argument("service", help="a service id, e.g. general")
+    ticket.add_argument("service", nargs="?", help="a service id, e.g. general")
+    ticket.add_argument("--service", dest="service_option", metavar="SERVICE", help="the same")
+    ticket.add_argument("--lang", help="the language to be called in, e.g. en (sent to the engine)")
+    ticket.add_argument(
+        "--print", action="store_true", help="print it on the [kiosk] printer, as the kiosk does"
+    )
+    ticket.add_argument(
+        "--printer",
+        type=printer_uri,
+        metavar="URI",
+        help="print it here instead (implies --print): usb:0xVVVV:0xPPPP, serial:/dev/ttyUSB0, "
+        "tcp://host:9100 or file:ticket.bin",
+    )
     ticket.add_argument(
         "--timeout", type=seconds, default=5.0, help="seconds to wait for the engine"
     )
     ticket.set_defaults(func=cmd_ticket)
+
+    preview = sub.add_parser(
+        "ticket-preview", help="draw what a file: printer was sent (a printed ticket) to a PNG"
+    )
+    preview.add_argument("file", type=Path, help="the bytes, e.g. from --printer file:t.bin")
+    preview.add_argument("--out", type=file_of_kind(".png"), required=True)
+    preview.add_argument("--paper", choices=("80mm", "58mm"), default="80mm")
+    preview.set_defaults(func=cmd_ticket_preview)
 
     stats = sub.add_parser("stats", help="the day's figures per service and counter")
     stats.add_argument("--config", type=Path, required=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import signal
+import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ from display.screen import Screen, open_screen
 from display.text import TextCache
 from kiosk.flow import Choice, Give, KioskFlow, Showing, Welcome
 from kiosk.gpio import ServiceButtons, pin_factory
+from kiosk.printing import PrinterChanged
 from kiosk.view import KioskFrame, KioskView, ordered
 from lobby.contract import BoardSnapshot, CounterState, TicketIssued
 from lobby.errors import FontError
@@ -54,6 +56,9 @@ class TicketOutput(Protocol):
 
     def give(self, issued: TicketIssued) -> None: ...
 
+    def listen(self, deliver: Callable[[object], None]) -> None:
+        """Where to say that the output changed (a fault came or went)."""
+
     def close(self) -> None: ...
 
 
@@ -63,6 +68,9 @@ class NoPrinter:
     fault: str | None = None
 
     def give(self, issued: TicketIssued) -> None:
+        pass
+
+    def listen(self, deliver: Callable[[object], None]) -> None:
         pass
 
     def close(self) -> None:
@@ -97,6 +105,8 @@ class Kiosk:
         self.waiting: dict[str, int] = {}
         self.open_counters: dict[str, bool] = {}
         self._last_key: object = None
+        self._to_print: list[TicketIssued] = []
+        self.presented_at = 0.0
         self._stop: Stop | None = None
         self._status_due = 0.0
 
@@ -129,6 +139,7 @@ class Kiosk:
             self._pins or pin_factory(self.config.buttons.pin_factory),
         )
         self.buttons.open()
+        self.printer.listen(self.inbox.put)
         self._present()
         self.link.set_status(self.status())
         self.link.start()
@@ -182,6 +193,9 @@ class Kiosk:
         if was_busy and isinstance(self.flow.state, Welcome):
             self.lang = self.view.languages[0]  # the next customer chooses again
         self._present()
+        for issued in self._to_print:  # drawing the paper ticket takes tens of ms: after
+            self.printer.give(issued)
+        self._to_print.clear()
         if now >= self._status_due:
             self.link.set_status(self.status())
             self.link.publish_status()
@@ -215,8 +229,8 @@ class Kiosk:
             self.waiting = dict(item.waiting)
         elif isinstance(item, CounterState):
             self.open_counters[item.counter] = item.is_open
-        elif isinstance(item, Rejected):
-            self._status_due = min(self._status_due, now + 5.0)
+        elif isinstance(item, Rejected | PrinterChanged):
+            self._status_due = min(self._status_due, now + 5.0)  # soon, not in a minute
         elif isinstance(item, SaveFrame):
             self._save()
         elif isinstance(item, Stop):
@@ -238,7 +252,7 @@ class Kiosk:
 
     def _give(self, given: Give) -> None:
         _LOG.info("ticket %s given (%s)", given.issued.ticket, given.issued.request_id)
-        self.printer.give(given.issued)
+        self._to_print.append(given.issued)  # printed once the screen shows it
         self.link.set_status(self.status())
 
     def closed(self) -> dict[str, str]:
@@ -344,6 +358,7 @@ class Kiosk:
         self._last_key = key
         self.view.paint(self.screen.surface, frame)
         self.screen.present([self.screen.surface.get_rect()])
+        self.presented_at = time.perf_counter()  # for bench/kiosk.py
 
     def _save(self) -> None:
         path = self.config.display.screenshot

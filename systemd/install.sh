@@ -82,7 +82,7 @@ with open(sys.argv[1], "rb") as f:
 
 install_packages() {
     say "Debian packages"
-    local packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils) missing=()
+    local packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils libusb-1.0-0) missing=()
     [ "$WITH_BROKER" = yes ] && packages+=(mosquitto mosquitto-clients)
     for package in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -60,6 +60,9 @@ class RecordingPrinter:
     def give(self, issued: TicketIssued) -> None:
         self.given.append(issued)
 
+    def listen(self, deliver: Callable[[object], None]) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
