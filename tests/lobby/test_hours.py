@@ -90,3 +90,11 @@ def test_open_exactly_on_the_weekday_and_inside_the_span(
     assert hours.is_open(datetime.combine(day, moment)) == (time(start) <= moment < time(end))
     other = MONDAY + timedelta(days=(weekday + 1) % 7)
     assert not hours.is_open(datetime.combine(other, moment))
+
+
+def test_an_empty_piece_between_spans_is_skipped_and_touching_spans_are_fine() -> None:
+    assert parse_spans("08:00-12:00, , 13:00-17:00") == (
+        Span(time(8), time(12)),
+        Span(time(13), time(17)),
+    )
+    assert len(parse_spans("08:00-12:00, 12:00-17:00")) == 2  # touching, not overlapping

@@ -289,3 +289,24 @@ def test_a_status_always_says_its_faults_while_online_and_a_will_only_if_it_has_
     assert "faults" not in json.loads(
         c.DeviceStatus(**{**well.__dict__, "state": "offline"}).payload()
     )
+
+
+def test_a_counter_state_says_whether_the_counter_is_open_and_since_when() -> None:
+    since = datetime(2026, 11, 28, 10, 0, tzinfo=HZ)
+    paused = c.CounterState("3", None, 4, since, open=False)
+    body = json.loads(paused.payload())
+    assert body["open"] is False and "serving_since" not in body
+    assert c.CounterState.parse(paused.payload(), "3") == paused and not paused.is_open
+    serving = c.CounterState("3", "A023", 4, since, open=True, serving_since=since)
+    body = json.loads(serving.payload())
+    assert body["open"] is True and body["serving_since"] == "2026-11-28T10:00:00.000+08:00"
+    assert c.CounterState.parse(serving.payload(), "3") == serving and serving.is_open
+    older = c.CounterState("3", None, 0, since)  # an engine from before open existed
+    assert "open" not in json.loads(older.payload()) and older.is_open
+    assert c.CounterState.parse(older.payload(), "3").open is None
+    bad = {**json.loads(serving.payload()), "open": "yes"}
+    with pytest.raises(ContractError, match="field 'open' is a string, expected a boolean"):
+        c.CounterState.parse(json.dumps(bad).encode(), "3")
+    bad = {**json.loads(serving.payload()), "serving_since": "10:00"}
+    with pytest.raises(ContractError, match="field 'serving_since'"):
+        c.CounterState.parse(json.dumps(bad).encode(), "3")

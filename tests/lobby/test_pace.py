@@ -65,3 +65,18 @@ def test_a_ticket_carries_its_language_and_its_estimate_to_every_call() -> None:
     assert called is not None and called.ticket == issued.ticket and called.lang == "en"
     recalled = model.recall("1").called
     assert recalled is not None and recalled.lang == "en"
+
+
+def test_a_call_exactly_the_window_ago_still_counts() -> None:
+    calls = [Done("general", NOW - timedelta(hours=2)), *called_every(30, 3)[:2]]
+    assert estimated_wait_s(calls, "general", 0, NOW) == round(60 * 60 * 0.5)
+
+
+def test_the_language_asked_for_is_the_tickets() -> None:
+    from lobby.contract import TicketRequest
+
+    model = QueueModel({"general": "A"}, {"1": ("general",)})
+    model.new_day("2026-11-28")
+    issued = model.apply(TicketRequest("k-1", "general", NOW, lang="en"), NOW).issued
+    assert issued is not None and issued.lang == "en"
+    assert model.tickets[issued.ticket].lang == "en"
