@@ -7,7 +7,9 @@
 # the default reading "digits" (any reading but "whole" is by digit); a step of 2 for the
 # queue's order counters (only their order counts); out = [...] for out += [...] on an
 # empty list; the message of a ValueError json.loads turns into "not valid JSON"; "UTF-8"
-# for "utf-8"; a value stored where only keys are read.
+# for "utf-8"; a value stored where only keys are read; "XXaeiouXX" for "aeiou" when
+# one character is looked up in it. On 2026-11-28: 2,036 of 2,075 killed, the 39 left all
+# of those kinds.
 # Not in CI (about four minutes with --max-children 2). Then:
 #   .venv/bin/mutmut results            the survivors
 #   .venv/bin/mutmut show <name>        one survivor's diff
