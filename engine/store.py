@@ -142,6 +142,9 @@ class QueueStore:
         have = {row[1] for row in self._db.execute("PRAGMA table_info(tickets)")}
         if "lang" not in have:
             self._db.execute("ALTER TABLE tickets ADD COLUMN lang TEXT")
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(counters)")}
+        if "paused" not in have:  # NULL: open; else why it is paused ("" when not said)
+            self._db.execute("ALTER TABLE counters ADD COLUMN paused TEXT")
 
     # The store's lifetime
 
@@ -203,9 +206,13 @@ class QueueStore:
                 first_called_at=_dt(row[10]),
                 lang=row[11],
             )
-        for counter, serving in self._db.execute("SELECT counter, serving FROM counters"):
+        for counter, serving, paused in self._db.execute(
+            "SELECT counter, serving, paused FROM counters"
+        ):
             if counter in model.counters:
                 model.serving[counter] = serving if serving in model.tickets else None
+                if paused is not None and self._meta("paused_day", "") == model.day:
+                    model.paused[counter] = paused
         return model
 
     def day_of(self, now: datetime) -> str:
@@ -313,9 +320,10 @@ class QueueStore:
             )
         for counter in effects.counters:
             db.execute(
-                "INSERT OR REPLACE INTO counters VALUES (?, ?)",
-                (counter, model.serving.get(counter)),
+                "INSERT OR REPLACE INTO counters (counter, serving, paused) VALUES (?, ?, ?)",
+                (counter, model.serving.get(counter), model.paused.get(counter)),
             )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('paused_day', ?)", (model.day,))
         for key, value in (
             ("day", model.day),
             ("issued", json.dumps(model.issued)),
@@ -396,6 +404,8 @@ class QueueStore:
             ticket=self.model.serving.get(counter),
             waiting=self.model.waiting_for(counter),
             ts=now,
+            open=self.model.is_open(counter),
+            serving_since=self.model.serving_since(counter),
         )
 
     def board(self, now: datetime, seq: int | None = None) -> BoardSnapshot:

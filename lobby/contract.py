@@ -29,6 +29,13 @@ from lobby.devices import (
     EngineLease,
 )
 from lobby.errors import ContractError
+from lobby.records import (
+    FIGURE_COLUMNS,
+    DayFigures,
+    Rating,
+    StatsPage,
+    StatsRequest,
+)
 from lobby.wire import (
     COUNTER_RE,
     EPOCH_RE,
@@ -51,6 +58,7 @@ from lobby.wire import (
 __all__ = [
     "ACK_EVENTS",
     "DEVICE_STATES",
+    "FIGURE_COLUMNS",
     "LEASE_STATES",
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
@@ -63,11 +71,15 @@ __all__ = [
     "CallEvent",
     "CounterRequest",
     "CounterState",
+    "DayFigures",
     "DeviceStatus",
     "EngineLease",
     "Notice",
     "NoticePage",
+    "Rating",
     "ScopedNotice",
+    "StatsPage",
+    "StatsRequest",
     "TicketIssued",
     "TicketRequest",
     "encode",
@@ -88,7 +100,8 @@ MAX_PAGE_LINES = 8
 MAX_PAGE_LINE_CHARS = 40
 
 CALL_KINDS = ("call", "recall")
-COUNTER_ACTIONS = ("next", "recall", "skip", "transfer")
+COUNTER_ACTIONS = ("next", "recall", "skip", "transfer", "pause", "resume", "call", "done")
+MAX_REASON_CHARS = 40
 
 
 def _ts(fields: Fields) -> datetime:
@@ -279,7 +292,9 @@ class ScopedNotice:
 
 @dataclass(frozen=True)
 class CounterRequest:
-    """A counter asks for the next customer, a recall, a skip or a transfer."""
+    """A counter asks for the next customer, a recall, a skip, a transfer, a pause (and the
+    resume), a given ticket out of order (``call``), or says its customer is served
+    (``done``)."""
 
     id: str
     counter: str
@@ -287,6 +302,11 @@ class CounterRequest:
     action: str
     ts: datetime
     to_service: str | None = None
+    """``transfer``: the service whose queue the current ticket joins, at its head."""
+    ticket: str | None = None
+    """``call``: the waiting ticket to call."""
+    reason: str | None = None
+    """``pause``: why, in a few words (lunch, break), for the counter's screen and figures."""
 
     @classmethod
     def parse(cls, raw: bytes, counter: str) -> CounterRequest:
@@ -299,6 +319,8 @@ class CounterRequest:
             action=action,
             ts=_ts(fields),
             to_service=fields.text("to_service", SERVICE_RE, 16, required=action == "transfer"),
+            ticket=fields.text("ticket", TICKET_RE, 6, required=action == "call"),
+            reason=fields.text("reason", max_len=MAX_REASON_CHARS, required=False),
         )
 
     def payload(self) -> bytes:
@@ -309,6 +331,8 @@ class CounterRequest:
                     "action": self.action,
                     "ts": format_ts(self.ts),
                     "to_service": self.to_service,
+                    "ticket": self.ticket,
+                    "reason": self.reason,
                 }
             )
         )

@@ -93,8 +93,18 @@ class QueueModel:
     """Service id -> how many tickets it has issued today (the last number)."""
     next_order: int = 0
     head_order: int = 0
+    paused: dict[str, str] = field(default_factory=dict)
+    """Counter id -> why it is paused ("" when not said); a paused counter is never called."""
 
     # Reading
+
+    def is_open(self, counter: str) -> bool:
+        return counter not in self.paused
+
+    def serving_since(self, counter: str) -> datetime | None:
+        """When the counter's current customer was called to it (None: serving nobody)."""
+        current = self.serving.get(counter)
+        return self.tickets[current].called_at if current is not None else None
 
     def waiting(self, service: str) -> list[Ticket]:
         """The tickets waiting for a service, first first."""
@@ -128,6 +138,7 @@ class QueueModel:
         self.tickets = {}
         self.issued = {service: 0 for service in self.services}
         self.serving = {counter: None for counter in self.counters}
+        self.paused = {}  # every counter opens the day open
 
     def issue(self, service: str, now: datetime, lang: str | None = None) -> Effects:
         if service not in self.services:
@@ -158,18 +169,23 @@ class QueueModel:
         return ticket
 
     def _call_next(self, counter: str, now: datetime, effects: Effects) -> None:
+        if counter in self.paused:
+            effects.note = effects.note or "the counter is paused: nobody is called to it"
+            return
         for service in self.counters[counter]:  # every caller has checked the counter
             queue = self.waiting(service)
             if queue:
-                ticket = queue[0]
-                ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
-                ticket.first_called_at = ticket.first_called_at or now
-                self.serving[counter] = ticket.number
-                effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang)
-                effects.tickets.add(ticket.number)
-                effects.counters.add(counter)
+                self._call(queue[0], counter, now, effects)
                 return
         effects.note = effects.note or "no one is waiting for this counter"
+
+    def _call(self, ticket: Ticket, counter: str, now: datetime, effects: Effects) -> None:
+        ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
+        ticket.first_called_at = ticket.first_called_at or now
+        self.serving[counter] = ticket.number
+        effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang)
+        effects.tickets.add(ticket.number)
+        effects.counters.add(counter)
 
     def next(self, counter: str, now: datetime) -> Effects:
         """The current customer is served; the oldest waiting ticket, by priority, is called."""
@@ -219,6 +235,46 @@ class QueueModel:
         self._call_next(counter, now, effects)
         return effects
 
+    def pause(self, counter: str, reason: str) -> Effects:
+        """The counter takes nobody new until it resumes; its current customer stays."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        self.paused[counter] = reason
+        return Effects(counters={counter})
+
+    def resume(self, counter: str) -> Effects:
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        if self.paused.pop(counter, None) is None:
+            return Effects(note="the counter was not paused")
+        return Effects(counters={counter})
+
+    def done(self, counter: str, now: datetime) -> Effects:
+        """The customer is served; nobody is called yet (the counter says when)."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        effects = Effects()
+        if self._finish(counter, SERVED, now, effects) is None:
+            effects.note = "the counter serves nobody to be done with"
+        return effects
+
+    def call(self, counter: str, number: str, now: datetime) -> Effects:
+        """A given waiting ticket, out of order, of a service this counter serves; the
+        current customer is served first."""
+        if counter not in self.counters:
+            return Effects(note=f"no counter {counter!r}")
+        if counter in self.paused:
+            return Effects(note="the counter is paused: nobody is called to it")
+        ticket = self.tickets.get(number)
+        if ticket is None or ticket.status != WAITING:
+            return Effects(note=f"ticket {number} is not waiting")
+        if ticket.service not in self.counters[counter]:
+            return Effects(note=f"ticket {number} is for {ticket.service}, not served here")
+        effects = Effects()
+        self._finish(counter, SERVED, now, effects)
+        self._call(ticket, counter, now, effects)
+        return effects
+
 
 CounterRule = Callable[[QueueModel, CounterRequest, datetime], Effects]
 COUNTER_RULES: dict[str, CounterRule] = {
@@ -228,6 +284,10 @@ COUNTER_RULES: dict[str, CounterRule] = {
     "transfer": lambda model, request, now: model.transfer(
         request.counter, request.to_service or "", now
     ),
+    "pause": lambda model, request, now: model.pause(request.counter, request.reason or ""),
+    "resume": lambda model, request, now: model.resume(request.counter),
+    "done": lambda model, request, now: model.done(request.counter, now),
+    "call": lambda model, request, now: model.call(request.counter, request.ticket or "", now),
 }
 """What each counter action does; the contract's list of actions and this table agree."""
 

@@ -57,6 +57,18 @@ class Topics:
     def engine_lease(self) -> str:
         return f"{self.prefix}/engine/lease"
 
+    @property
+    def stats_today(self) -> str:
+        return f"{self.prefix}/stats/today"
+
+    @property
+    def stats_request(self) -> str:
+        return f"{self.prefix}/stats/request"
+
+    @property
+    def stats_reply(self) -> str:
+        return f"{self.prefix}/stats/reply"
+
     def status(self, device: str) -> str:
         return f"{self.prefix}/status/{device}"
 
@@ -68,6 +80,9 @@ class Topics:
 
     def counter_state(self, counter: str) -> str:
         return f"{self.prefix}/counter/{counter}/state"
+
+    def counter_rating(self, counter: str) -> str:
+        return f"{self.prefix}/counter/{counter}/rating"
 
     def parse(self, topic: str) -> TopicMatch | None:
         """What a topic of this site (or the branch's notice) is; None for anything else."""
@@ -84,11 +99,18 @@ class Topics:
             ("ticket", "request"): "ticket_request",
             ("ticket", "issued"): "ticket_issued",
             ("engine", "lease"): "engine_lease",
+            ("stats", "today"): "stats_today",
+            ("stats", "request"): "stats_request",
+            ("stats", "reply"): "stats_reply",
         }
         kind = fixed.get(tuple(levels))
         if kind is not None:
             return TopicMatch(kind)
-        if len(levels) == 3 and levels[0] == "counter" and levels[2] in ("request", "state"):
+        if (
+            len(levels) == 3
+            and levels[0] == "counter"
+            and levels[2] in ("request", "state", "rating")
+        ):
             if COUNTER_RE.fullmatch(levels[1]):
                 return TopicMatch(f"counter_{levels[2]}", levels[1])
             return None

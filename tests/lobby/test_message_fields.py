@@ -169,13 +169,28 @@ MESSAGES: dict[str, Message] = {
     ),
     "counter_request": Message(
         lambda raw: c.CounterRequest.parse(raw, "3"),
-        {"v": 1, "id": "b-1", "action": "next", "ts": TS, "to_service": "cashier"},
+        {
+            "v": 1,
+            "id": "b-1",
+            "action": "next",
+            "ts": TS,
+            "to_service": "cashier",
+            "ticket": "A023",
+            "reason": "lunch",
+        },
         {
             ("id",): ID,
             ("action",): Choice(c.COUNTER_ACTIONS),
             ("ts",): Time(),
             ("to_service",): Text(SERVICE_RE, 16, "s" * 16, "cash ier", required=False),
+            ("ticket",): Text(TICKET_RE, 6, "AB1234", "a023", required=False),
+            ("reason",): Text(None, c.MAX_REASON_CHARS, "午" * 40, "a\x1bb", required=False),
         },
+    ),
+    "call_a_ticket": Message(
+        lambda raw: c.CounterRequest.parse(raw, "3"),
+        {"v": 1, "id": "b-1", "action": "call", "ts": TS, "ticket": "A023"},
+        {("ticket",): Text(TICKET_RE, 6, "AB1234", "a023")},
     ),
     "transfer": Message(
         lambda raw: c.CounterRequest.parse(raw, "3"),

@@ -346,6 +346,10 @@ def test_a_request_from_the_wire_is_decided_by_the_rule_its_action_names(
             "recall": lambda: by_hand.recall(request.counter),
             "skip": lambda: by_hand.skip(request.counter, NOW),
             "transfer": lambda: by_hand.transfer(request.counter, request.to_service or "", NOW),
+            "pause": lambda: by_hand.pause(request.counter, request.reason or ""),
+            "resume": lambda: by_hand.resume(request.counter),
+            "done": lambda: by_hand.done(request.counter, NOW),
+            "call": lambda: by_hand.call(request.counter, request.ticket or "", NOW),
         }[request.action]
         assert effects == rule()
     assert m == by_hand
@@ -355,8 +359,8 @@ def test_an_action_or_a_name_the_engine_does_not_know_changes_nothing_and_says_w
     m = model()
     m.issue("general", at(0))
     before = copy.deepcopy(m)
-    pause = CounterRequest("b-1", "2", "pause", at(1))
-    assert m.apply(pause, at(1)).note == "the action 'pause' is not one this engine knows"
+    dance = CounterRequest("b-1", "2", "dance", at(1))  # not one of the contract's actions
+    assert m.apply(dance, at(1)).note == "the action 'dance' is not one this engine knows"
     for effects in (m.next("9", at(1)), m.skip("9", at(1)), m.transfer("9", "vip", at(1))):
         assert effects.note == "no counter '9'" and not effects.changed
     assert m.transfer("2", "nope", at(1)).note == "no service 'nope' to transfer to"

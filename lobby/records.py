@@ -1,0 +1,223 @@
+"""What the lobby's day leaves behind, on the wire: customers' ratings of their service,
+and the figures the engine keeps (the day's, retained; any range of days, on request).
+Part of the contract (``lobby.contract`` gives them with every other message)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lobby.errors import ContractError
+from lobby.wire import (
+    COUNTER_RE,
+    ID_RE,
+    SERVICE_RE,
+    TICKET_RE,
+    Fields,
+    check_text,
+    encode,
+    format_ts,
+    load_object,
+)
+
+MAX_SCALE = 10
+MAX_RANGE_DAYS = 366
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIGURE_COLUMNS = (
+    "day",
+    "kind",
+    "name",
+    "tickets",
+    "served",
+    "skipped",
+    "transferred",
+    "waiting",
+    "avg_wait_s",
+    "p90_wait_s",
+    "avg_service_s",
+    "rated",
+    "satisfied",
+)
+"""One row of figures: a service's or a counter's day (``kind`` is "service" or "counter")."""
+
+
+def _ts(fields: Fields) -> datetime:
+    return fields.req_timestamp("ts")
+
+
+def _day(fields: Fields, key: str) -> date:
+    text = fields.req_text(key, DATE_RE, 10)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ContractError(f"field '{fields.name(key)}' = {text!r} is not a real date") from None
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A customer's rating of the service just received: ``{p}/counter/{counter}/rating``."""
+
+    id: str
+    counter: str
+    """From the topic."""
+    ticket: str
+    score: int
+    """From 1 (unhappy) to ``scale`` (happy)."""
+    scale: int
+    ts: datetime
+
+    @classmethod
+    def parse(cls, raw: bytes, counter: str) -> Rating:
+        fields = Fields(load_object(raw))
+        scale = fields.integer("scale", 2, MAX_SCALE)
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            counter=check_text(counter, "counter (topic)", COUNTER_RE, 16),
+            ticket=fields.req_text("ticket", TICKET_RE, 6),
+            score=fields.integer("score", 1, scale),
+            scale=scale,
+            ts=_ts(fields),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            {
+                "id": self.id,
+                "ticket": self.ticket,
+                "score": self.score,
+                "scale": self.scale,
+                "ts": format_ts(self.ts),
+            }
+        )
+
+    @property
+    def satisfied(self) -> bool:
+        """The top of the scale: 满意, satisfied."""
+        return self.score == self.scale
+
+
+Row = tuple[Any, ...]
+
+
+def _row(item: object, name: str) -> Row:
+    """One row of FIGURE_COLUMNS: texts for the first three, numbers (or null) after."""
+    if not isinstance(item, list) or len(item) != len(FIGURE_COLUMNS):
+        raise ContractError(f"field '{name}' is not a row of {len(FIGURE_COLUMNS)} values")
+    day, kind, who, *numbers = item
+    check_text(day, f"{name}[0]", DATE_RE, 10)
+    if kind not in ("service", "counter"):
+        raise ContractError(f"field '{name}[1]' = {kind!r} is not service or counter")
+    check_text(who, f"{name}[2]", SERVICE_RE, 16)
+    for i, number in enumerate(numbers, 3):
+        if number is not None and (not isinstance(number, int | float) or isinstance(number, bool)):
+            raise ContractError(f"field '{name}[{i}]' is not a number")
+    return tuple(item)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """The day so far, per service and per counter, and per hour: ``{p}/stats/today``
+    (retained; the engine republishes it as the day goes on)."""
+
+    day: date
+    ts: datetime
+    rows: tuple[Row, ...]
+    """FIGURE_COLUMNS rows, services first."""
+    hours: Mapping[int, tuple[int, float | None]] = field(default_factory=dict)
+    """Hour of the day -> (tickets issued, average wait in seconds of those called)."""
+
+    @classmethod
+    def parse(cls, raw: bytes) -> DayFigures:
+        fields = Fields(load_object(raw))
+        hours: dict[int, tuple[int, float | None]] = {}
+        for hour, value in fields.mapping("hours", required=False).items():
+            if not hour.isdigit() or not 0 <= int(hour) <= 23 or not isinstance(value, list):
+                raise ContractError(f"field 'hours.{hour[:8]}' is not an hour's [arrivals, wait]")
+            arrivals, wait = [*value, None, None][:2]
+            if not isinstance(arrivals, int) or isinstance(arrivals, bool) or arrivals < 0:
+                raise ContractError(f"field 'hours.{hour}[0]' is not a count")
+            if wait is not None and not isinstance(wait, int | float):
+                raise ContractError(f"field 'hours.{hour}[1]' is not a number of seconds")
+            hours[int(hour)] = (arrivals, wait)
+        return cls(
+            day=_day(fields, "day"),
+            ts=_ts(fields),
+            rows=tuple(_row(item, f"rows[{i}]") for i, item in enumerate(fields.array("rows", 64))),
+            hours=hours,
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            {
+                "day": self.day.isoformat(),
+                "ts": format_ts(self.ts),
+                "rows": [list(row) for row in self.rows],
+                "hours": {str(hour): list(value) for hour, value in sorted(self.hours.items())},
+            }
+        )
+
+
+@dataclass(frozen=True)
+class StatsRequest:
+    """Figures for a range of days, asked of the engine: ``{p}/stats/request``."""
+
+    id: str
+    first: date
+    last: date
+    ts: datetime
+
+    @classmethod
+    def parse(cls, raw: bytes) -> StatsRequest:
+        fields = Fields(load_object(raw))
+        first, last = _day(fields, "from"), _day(fields, "to")
+        if not 0 <= (last - first).days < MAX_RANGE_DAYS:
+            raise ContractError(f"'from' .. 'to' is not a range of 1 to {MAX_RANGE_DAYS} days")
+        return cls(fields.req_text("id", ID_RE, 128), first, last, _ts(fields))
+
+    def payload(self) -> bytes:
+        return encode(
+            {
+                "id": self.id,
+                "from": self.first.isoformat(),
+                "to": self.last.isoformat(),
+                "ts": format_ts(self.ts),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class StatsPage:
+    """One part of the engine's answer to a StatsRequest: ``{p}/stats/reply``. An answer
+    is ``parts`` messages (each under the 4 KiB cap); none of a day without tickets."""
+
+    request_id: str
+    part: int
+    parts: int
+    rows: tuple[Row, ...]
+    ts: datetime
+
+    @classmethod
+    def parse(cls, raw: bytes) -> StatsPage:
+        fields = Fields(load_object(raw))
+        parts = fields.integer("parts", 1, 10_000)
+        return cls(
+            request_id=fields.req_text("request_id", ID_RE, 128),
+            part=fields.integer("part", 1, parts),
+            parts=parts,
+            rows=tuple(_row(item, f"rows[{i}]") for i, item in enumerate(fields.array("rows", 64))),
+            ts=_ts(fields),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            {
+                "request_id": self.request_id,
+                "part": self.part,
+                "parts": self.parts,
+                "rows": [list(row) for row in self.rows],
+                "ts": format_ts(self.ts),
+            }
+        )
