@@ -20,9 +20,10 @@ from pathlib import Path
 
 from config.lifecycle import Supervisor, Unsupervised
 from config.settings import Config
+from engine.figures import FiguresDesk
 from engine.lease import Lease, Refusal
 from engine.store import Outgoing, QueueStore, default_db
-from lobby.contract import CallEvent, TicketRequest
+from lobby.contract import CallEvent, Rating, StatsRequest, TicketRequest
 from lobby.errors import ContractError
 from lobby.topics import Topics
 from mqtt_client.engine_link import EngineLink, Inbound, Refused, ServingLink, ServingLost
@@ -54,6 +55,7 @@ class QueueEngine:
         self._supervisor = supervisor or Unsupervised()
         self._db = db or default_db(config)
         self._topics = Topics(config.mqtt.topic_root, config.site)
+        self._figures = FiguresDesk(self._topics)
         self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self.ready = threading.Event()
@@ -116,6 +118,7 @@ class QueueEngine:
             len(store.model.tickets),
         )
         serving.serve()
+        self._figures = FiguresDesk(self._topics)
         self._republish(store, serving)
         link.serving = True
         self._report(store, link)
@@ -130,10 +133,14 @@ class QueueEngine:
             link.hold(None)
 
     def _loop(self, store: QueueStore, link: EngineLink, serving: ServingLink) -> bool:
+        def send(topic: str, payload: bytes, retain: bool) -> bool:
+            return serving.send(topic, payload, retain)
+
         while True:
             now = time.monotonic()
             self._supervisor.kick(now, link.alive, "the MQTT network thread has died")
-            wake = self._supervisor.next_kick()
+            self._figures.tick(now, _now(), store, send)
+            wake = min(self._supervisor.next_kick(), self._figures.wake(now))
             try:
                 item = self.inbox.get(timeout=None if wake == math.inf else max(0.0, wake - now))
             except queue.Empty:
@@ -163,7 +170,12 @@ class QueueEngine:
         self, store: QueueStore, link: EngineLink, serving: ServingLink, item: Inbound
     ) -> None:
         request = item.request
+        if isinstance(request, StatsRequest):  # a question, not a change
+            self._figures.answer(request, _now(), store, serving.send)
+            serving.ack(item.mid)
+            return
         outgoing, note = store.apply(request, _now())
+        self._figures.changed()
         self._log(request, outgoing, note)
         self.applied += 1
         self._send(store, serving, outgoing)
@@ -184,6 +196,8 @@ class QueueEngine:
     def _log(self, request: object, sent: list[Outgoing], note: str) -> None:
         if isinstance(request, TicketRequest):
             what = f"ticket request {request.id} ({request.service})"
+        elif isinstance(request, Rating):
+            what = f"rating {request.score}/{request.scale} of {request.ticket} ({request.id})"
         else:
             what = f"counter {getattr(request, 'counter', '?')} {getattr(request, 'action', '?')}"
             what += f" ({getattr(request, 'id', '?')})"

@@ -26,11 +26,12 @@ from lobby.contract import (
     CallEvent,
     CounterRequest,
     CounterState,
+    Rating,
     TicketIssued,
     TicketRequest,
     format_ts,
 )
-from lobby.queue import Effects, QueueModel, Ticket, request_kind
+from lobby.queue import Effects, QueueModel, Rated, Ticket, request_kind
 from lobby.topics import Topics
 
 _LOG = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, payload BLOB NOT NULL,
     retain INTEGER NOT NULL, sent INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS outbox_unsent ON outbox (sent) WHERE sent = 0;
+CREATE TABLE IF NOT EXISTS ratings (
+    day TEXT NOT NULL, ticket TEXT NOT NULL, counter TEXT NOT NULL, service TEXT NOT NULL,
+    score INTEGER NOT NULL, scale INTEGER NOT NULL, at TEXT NOT NULL, request_id TEXT NOT NULL,
+    PRIMARY KEY (day, ticket));
 """
 
 
@@ -78,6 +83,59 @@ class TicketRecord:
     issued_at: datetime
     first_called_at: datetime | None
     transfers: int
+    called_at: datetime | None = None
+    done_at: datetime | None = None
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class RatingRecord:
+    """One customer's rating, as the figures read it."""
+
+    counter: str
+    service: str
+    score: int
+    scale: int
+
+
+TICKET_COLUMNS = (
+    "first_service, counter, status, issued_at, first_called_at, transfers, called_at, done_at,"
+    " service"
+)
+
+
+def _ticket(row: tuple) -> TicketRecord:  # type: ignore[type-arg]
+    return TicketRecord(
+        row[0],
+        row[1],
+        row[2],
+        datetime.fromisoformat(row[3]),
+        _dt(row[4]),
+        int(row[5]),
+        _dt(row[6]),
+        _dt(row[7]),
+        row[8],
+    )
+
+
+def read_days(
+    connection: sqlite3.Connection, first: str, last: str
+) -> dict[str, tuple[list[TicketRecord], list[RatingRecord]]]:
+    """Every day from ``first`` to ``last`` (ISO dates) that has tickets: its tickets and
+    ratings."""
+    days: dict[str, tuple[list[TicketRecord], list[RatingRecord]]] = {}
+    for row in connection.execute(
+        f"SELECT day, {TICKET_COLUMNS} FROM tickets WHERE day BETWEEN ? AND ? ORDER BY day",
+        (first, last),
+    ):
+        days.setdefault(row[0], ([], []))[0].append(_ticket(row[1:]))
+    for day, counter, service, score, scale in connection.execute(
+        "SELECT day, counter, service, score, scale FROM ratings WHERE day BETWEEN ? AND ?",
+        (first, last),
+    ):
+        if day in days:
+            days[day][1].append(RatingRecord(counter, service, score, scale))
+    return days
 
 
 def default_db(config: Config) -> Path:
@@ -104,21 +162,21 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def day_tickets(db: Path, day: str) -> list[TicketRecord]:
-    """Every ticket of a day, read-only (the figures; the engine may be running)."""
+def day_records(db: Path, day: str) -> tuple[list[TicketRecord], list[RatingRecord]]:
+    """A day's tickets and ratings, read-only (the figures; the engine may be running)."""
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        rows = connection.execute(
-            "SELECT first_service, counter, status, issued_at, first_called_at, transfers "
-            "FROM tickets WHERE day = ?",
-            (day,),
-        ).fetchall()
+        has_ratings = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ratings'"
+        ).fetchone()
+        if has_ratings is None:  # a store from before ratings, not yet opened by an engine
+            rows = connection.execute(
+                f"SELECT {TICKET_COLUMNS} FROM tickets WHERE day = ?", (day,)
+            ).fetchall()
+            return [_ticket(row) for row in rows], []
+        return read_days(connection, day, day).get(day, ([], []))
     finally:
         connection.close()
-    return [
-        TicketRecord(r[0], r[1], r[2], datetime.fromisoformat(r[3]), _dt(r[4]), int(r[5]))
-        for r in rows
-    ]
 
 
 class QueueStore:
@@ -206,6 +264,10 @@ class QueueStore:
                 first_called_at=_dt(row[10]),
                 lang=row[11],
             )
+        model.rated = {
+            row[0]
+            for row in self._db.execute("SELECT ticket FROM ratings WHERE day = ?", (model.day,))
+        }
         for counter, serving, paused in self._db.execute(
             "SELECT counter, serving, paused FROM counters"
         ):
@@ -228,7 +290,7 @@ class QueueStore:
         return None if row is None else str(row[0] or "")
 
     def apply(
-        self, request: TicketRequest | CounterRequest, now: datetime
+        self, request: TicketRequest | CounterRequest | Rating, now: datetime
     ) -> tuple[list[Outgoing], str]:
         """A request, applied once; a retried TicketRequest gets its first answer again."""
         previous = self.applied(request.id)
@@ -249,7 +311,7 @@ class QueueStore:
         return self._commit(request, request_kind(request), effects, day, now), effects.note
 
     def _record(
-        self, request: TicketRequest | CounterRequest, result: str, day: str, now: datetime
+        self, request: TicketRequest | CounterRequest | Rating, result: str, day: str, now: datetime
     ) -> None:
         """Mark a request applied without changes (with why), so a redelivery is a repeat."""
         self._db.execute(
@@ -269,7 +331,7 @@ class QueueStore:
 
     def _commit(
         self,
-        request: TicketRequest | CounterRequest,
+        request: TicketRequest | CounterRequest | Rating,
         kind: str,
         effects: Effects,
         day: str,
@@ -280,6 +342,8 @@ class QueueStore:
             db.execute("BEGIN IMMEDIATE")
             messages = self._messages(effects, now, request.id)
             self._write(effects, day)
+            if effects.rated is not None:
+                self._rated(effects.rated, day, now, request.id)
             outgoing = [self._queue(topic, payload, retain) for topic, payload, retain in messages]
             result = str(outgoing[0].seq) if effects.issued and outgoing else ""
             db.execute(
@@ -331,6 +395,27 @@ class QueueStore:
             ("head_order", str(model.head_order)),
         ):
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def _rated(self, rated: Rated, day: str, now: datetime, request_id: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO ratings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                day,
+                rated.ticket,
+                rated.counter,
+                rated.service,
+                rated.score,
+                rated.scale,
+                format_ts(now),
+                request_id,
+            ),
+        )
+
+    def days(
+        self, first: str, last: str
+    ) -> dict[str, tuple[list[TicketRecord], list[RatingRecord]]]:
+        """The figures' records of a range of days (the engine's own connection)."""
+        return read_days(self._db, first, last)
 
     def _queue(self, topic: str, payload: bytes, retain: bool) -> Outgoing:
         cursor = self._db.execute(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lobby.contract import COUNTER_ACTIONS, CounterRequest, TicketRequest
+from lobby.contract import COUNTER_ACTIONS, CounterRequest, Rating, TicketRequest
 from lobby.pace import estimated_wait_s
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
@@ -61,12 +61,24 @@ class Issued:
     est_wait_s: int | None = None
 
 
+@dataclass(frozen=True)
+class Rated:
+    """A customer's rating, to be recorded against the ticket's service."""
+
+    ticket: str
+    counter: str
+    service: str
+    score: int
+    scale: int
+
+
 @dataclass
 class Effects:
     """What one request changed, to be stored and then told."""
 
     called: Called | None = None
     issued: Issued | None = None
+    rated: Rated | None = None
     counters: set[str] = field(default_factory=set)
     tickets: set[str] = field(default_factory=set)
     note: str = ""
@@ -95,6 +107,8 @@ class QueueModel:
     head_order: int = 0
     paused: dict[str, str] = field(default_factory=dict)
     """Counter id -> why it is paused ("" when not said); a paused counter is never called."""
+    rated: set[str] = field(default_factory=set)
+    """Today's tickets whose customer has rated their service (once each)."""
 
     # Reading
 
@@ -123,10 +137,12 @@ class QueueModel:
 
     # Changing
 
-    def apply(self, request: TicketRequest | CounterRequest, now: datetime) -> Effects:
+    def apply(self, request: TicketRequest | CounterRequest | Rating, now: datetime) -> Effects:
         """One request from the wire, decided: what changed and what to tell."""
         if isinstance(request, TicketRequest):
             return self.issue(request.service, now, request.lang)
+        if isinstance(request, Rating):
+            return self.rate(request.counter, request.ticket, request.score, request.scale)
         rule = COUNTER_RULES.get(request.action)
         if rule is None:
             return Effects(note=f"the action {request.action!r} is not one this engine knows")
@@ -139,6 +155,7 @@ class QueueModel:
         self.issued = {service: 0 for service in self.services}
         self.serving = {counter: None for counter in self.counters}
         self.paused = {}  # every counter opens the day open
+        self.rated = set()
 
     def issue(self, service: str, now: datetime, lang: str | None = None) -> Effects:
         if service not in self.services:
@@ -276,6 +293,18 @@ class QueueModel:
         return effects
 
 
+    def rate(self, counter: str, number: str, score: int, scale: int) -> Effects:
+        """A customer's rating of a ticket called today, once per ticket, recorded against
+        the service it was served under."""
+        ticket = self.tickets.get(number)
+        if ticket is None or ticket.first_called_at is None:
+            return Effects(note=f"ticket {number} has not been called today")
+        if number in self.rated:
+            return Effects(note=f"ticket {number} has been rated already")
+        self.rated.add(number)
+        return Effects(rated=Rated(number, counter, ticket.service, score, scale))
+
+
 CounterRule = Callable[[QueueModel, CounterRequest, datetime], Effects]
 COUNTER_RULES: dict[str, CounterRule] = {
     "next": lambda model, request, now: model.next(request.counter, now),
@@ -294,6 +323,8 @@ COUNTER_RULES: dict[str, CounterRule] = {
 assert set(COUNTER_RULES) == set(COUNTER_ACTIONS)
 
 
-def request_kind(request: TicketRequest | CounterRequest) -> str:
-    """How the engine's record names a request: ``ticket`` or the counter's action."""
-    return "ticket" if isinstance(request, TicketRequest) else request.action
+def request_kind(request: TicketRequest | CounterRequest | Rating) -> str:
+    """How the engine's record names a request: ``ticket``, ``rating`` or the action."""
+    if isinstance(request, TicketRequest):
+        return "ticket"
+    return "rating" if isinstance(request, Rating) else request.action

@@ -15,13 +15,21 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
 
 from config.settings import Config
-from lobby.contract import BoardSnapshot, CounterRequest, EngineLease, TicketRequest
+from lobby.contract import (
+    BoardSnapshot,
+    CounterRequest,
+    EngineLease,
+    Rating,
+    StatsRequest,
+    TicketRequest,
+)
 from lobby.errors import ContractError
 from lobby.topics import Topics
 from mqtt_client.client import (
@@ -49,11 +57,20 @@ class LeaseView:
     """How many held/free messages this engine has seen: a change shows as a new count."""
 
 
+Request = TicketRequest | CounterRequest | Rating | StatsRequest
+PARSERS: dict[str, Callable[[bytes, str], Request]] = {
+    "ticket_request": lambda raw, key: TicketRequest.parse(raw),
+    "counter_request": CounterRequest.parse,
+    "counter_rating": Rating.parse,
+    "stats_request": lambda raw, key: StatsRequest.parse(raw),
+}
+
+
 @dataclass(frozen=True)
 class Inbound:
     """A request from the wire, to be acknowledged to the broker once it is applied."""
 
-    request: TicketRequest | CounterRequest
+    request: Request
     mid: int | None
     """The message to acknowledge once applied; None when it was acknowledged on arrival."""
     via: ServingLink
@@ -187,6 +204,16 @@ class ServingLink:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
 
+    def requests(self) -> list[str]:
+        """What the site's engine takes: tickets, counters' requests and ratings, figures."""
+        t = self.topics
+        return [
+            t.ticket_request,
+            t.counter_request("+"),
+            t.counter_rating("+"),
+            t.stats_request,
+        ]
+
     def connect(self, timeout_s: float) -> bool:
         """Connect (resuming the site's serving session); True once the broker accepted."""
         settings = self._config.mqtt
@@ -267,9 +294,7 @@ class ServingLink:
                 no_delay(client)
                 # At once, even while settling: requests wait here, unacknowledged, and go
                 # to whichever engine ends up serving (the session is the site's).
-                client.subscribe(
-                    [(self.topics.counter_request("+"), QOS), (self.topics.ticket_request, QOS)]
-                )
+                client.subscribe([(topic, QOS) for topic in self.requests()])
         except Exception:
             _LOG.exception("error while handling the serving connection's connect")
         finally:
@@ -295,12 +320,10 @@ class ServingLink:
     def _accept(self, client: mqtt.Client, message: mqtt.MQTTMessage) -> None:
         match = self.topics.parse(message.topic)
         payload = bytes(message.payload)
-        request: TicketRequest | CounterRequest | None = None
+        request: Request | None = None
         try:
-            if match is not None and match.kind == "ticket_request":
-                request = TicketRequest.parse(payload)
-            elif match is not None and match.kind == "counter_request":
-                request = CounterRequest.parse(payload, match.key)
+            if match is not None and match.kind in PARSERS:
+                request = PARSERS[match.kind](payload, match.key)
         except ContractError as exc:
             self._deliver(Refused(message.topic, exc.reason))
         if (request is None or self._acking) and message.qos > 0:
