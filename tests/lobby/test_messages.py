@@ -4,6 +4,7 @@ JSON Schemas; topic names are built and read in one place; the caps hold at thei
 from __future__ import annotations
 
 import json
+from datetime import date as date_
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -310,3 +311,49 @@ def test_a_counter_state_says_whether_the_counter_is_open_and_since_when() -> No
     bad = {**json.loads(serving.payload()), "serving_since": "10:00"}
     with pytest.raises(ContractError, match="field 'serving_since'"):
         c.CounterState.parse(json.dumps(bad).encode(), "3")
+
+
+def test_ratings_and_figures_follow_their_schemas_and_parse_back() -> None:
+    moment = datetime(2026, 11, 28, 10, 0, 0, 123000, tzinfo=HZ)
+    rating = c.Rating("r-pad3-000042", "3", "A023", 3, 3, moment)
+    assert c.Rating.parse(rating.payload(), "3") == rating and rating.satisfied
+    schema("rating").validate(json.loads(rating.payload()))
+    row = ("2026-11-28", "service", "general", 40, 30, 2, 1, 7, 312.5, 600.0, 240.0, 12, 0.75)
+    figures = c.DayFigures(date_(2026, 11, 28), moment, (row,), {9: (12, 300.0), 10: (20, None)})
+    assert c.DayFigures.parse(figures.payload()) == figures
+    schema("figures").validate(json.loads(figures.payload()))
+    ask = c.StatsRequest("csv-1", date_(2026, 11, 1), date_(2026, 11, 28), moment)
+    assert c.StatsRequest.parse(ask.payload()) == ask
+    schema("stats-request").validate(json.loads(ask.payload()))
+    page = c.StatsPage("csv-1", 1, 2, (row,), moment)
+    assert c.StatsPage.parse(page.payload()) == page
+    schema("stats-page").validate(json.loads(page.payload()))
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (
+            b'{"v":1,"id":"r","ticket":"A1","score":4,"scale":3,"ts":"2026-11-28T10:00:00Z"}',
+            "'score' = 4 is outside 1..3",
+        ),
+        (
+            b'{"v":1,"id":"r","ticket":"A1","score":1,"scale":1,"ts":"2026-11-28T10:00:00Z"}',
+            "'scale' = 1 is outside 2..10",
+        ),
+        (
+            b'{"v":1,"id":"s","from":"2026-11-28","to":"2026-11-01","ts":"2026-11-28T10:00:00Z"}',
+            "is not a range of 1 to 366 days",
+        ),
+        (
+            b'{"v":1,"id":"s","from":"2026-02-30","to":"2026-03-01","ts":"2026-11-28T10:00:00Z"}',
+            "is not a real date",
+        ),
+    ],
+)
+def test_a_rating_or_a_request_for_figures_that_makes_no_sense_is_refused(
+    raw: bytes, reason: str
+) -> None:
+    parse = c.Rating.parse if b'"score"' in raw else (lambda r, _k: c.StatsRequest.parse(r))
+    with pytest.raises(ContractError, match=reason):
+        parse(raw, "3")
