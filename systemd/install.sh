@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install callboard on Raspberry Pi OS Bookworm (64-bit), as root, from this repository:
 #
-#   sudo bash systemd/install.sh [--with-broker] [--queue] [--audio hdmi|jack] [--dry-run]
+#   sudo bash systemd/install.sh [--with-broker] [--queue] [--kiosk] [--audio hdmi|jack] [--dry-run]
 #   sudo bash systemd/install.sh --uninstall [--purge] [--dry-run]
 #
 #   --with-broker   this Pi is the whole lobby: it hosts the lobby's mosquitto
 #                   (config/mosquitto-local.conf, loopback only) and the embedded queue engine
 #   --queue         run the queue engine as its own service (callboard-queue) instead
+#   --kiosk         this Pi is a ticket machine: callboard-kiosk instead of the lobby screen
 #   --audio         send sound to the HDMI TV (default) or the 3.5 mm jack
 #   --dry-run       print what would be done, change nothing
 #
@@ -30,7 +31,7 @@ ASOUND_MARK="# written by callboard's installer"
 # (initgroups), while a group named in SupplementaryGroups= that a system lacks stops the
 # service from starting at all (status 216/GROUP). So the user joins those that exist here.
 DEVICE_GROUPS=(video render input audio gpio)
-WITH_BROKER=no QUEUE=no AUDIO=hdmi DRY=no UNINSTALL=no PURGE=no
+WITH_BROKER=no QUEUE=no KIOSK=no AUDIO=hdmi DRY=no UNINSTALL=no PURGE=no
 
 usage() { sed -n '2,/^[^#]/ s/^#//p' "${BASH_SOURCE[0]}" >&2; exit 64; }
 
@@ -39,6 +40,7 @@ parse_args() {
         case "$1" in
             --with-broker) WITH_BROKER=yes ;;
             --queue) QUEUE=yes ;;
+            --kiosk) KIOSK=yes; DEVICE_GROUPS+=(lp dialout) ;;
             --audio) AUDIO="${2:?--audio takes hdmi or jack}"; shift ;;
             --dry-run) DRY=yes ;;
             --uninstall) UNINSTALL=yes ;;
@@ -238,18 +240,24 @@ install_services() {
     say "the services"
     run install -m 0644 "$SOURCE/systemd/callboard.service" "$UNIT_DIR/callboard.service"
     run install -m 0644 "$SOURCE/systemd/callboard-queue.service" "$UNIT_DIR/callboard-queue.service"
+    run install -m 0644 "$SOURCE/systemd/callboard-kiosk.service" "$UNIT_DIR/callboard-kiosk.service"
     run systemctl daemon-reload
-    run systemctl enable callboard.service
+    local screen=callboard.service  # a ticket machine's screen is the kiosk, not the board
+    if [ "$KIOSK" = yes ]; then
+        screen=callboard-kiosk.service
+        run systemctl disable callboard.service || true
+    fi
+    run systemctl enable "$screen"
     [ "$QUEUE" = yes ] && run systemctl enable callboard-queue.service
     run "$PREFIX/venv/bin/callboard" check-config "$CONFIG_DIR/callboard.toml"
-    run systemctl restart callboard.service
+    run systemctl restart "$screen"
     [ "$QUEUE" = yes ] && run systemctl restart callboard-queue.service
     return 0
 }
 
 uninstall() {
     say "stopping and removing the services"
-    for unit in callboard callboard-queue; do
+    for unit in callboard callboard-queue callboard-kiosk; do
         if systemctl list-unit-files "$unit.service" >/dev/null 2>&1; then
             run systemctl disable --now "$unit.service" || true
         fi

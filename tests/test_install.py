@@ -18,7 +18,11 @@ from config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL = ROOT / "systemd" / "install.sh"
-UNITS = [ROOT / "systemd" / "callboard.service", ROOT / "systemd" / "callboard-queue.service"]
+UNITS = [
+    ROOT / "systemd" / "callboard.service",
+    ROOT / "systemd" / "callboard-queue.service",
+    ROOT / "systemd" / "callboard-kiosk.service",
+]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -99,12 +103,23 @@ def test_the_uninstaller_keeps_the_config_and_state_unless_purged() -> None:
     assert "rm -rf /etc/callboard /var/lib/callboard" in purged.stdout
 
 
+def test_a_ticket_machine_runs_the_kiosk_instead_of_the_board() -> None:
+    result = run("--kiosk", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "systemctl enable callboard-kiosk.service" in out
+    assert "systemctl enable callboard.service" not in out
+    assert "systemctl restart callboard-kiosk.service" in out
+
+
 def test_bad_options_are_usage_errors() -> None:
     assert run("--audio", "radio", "--dry-run").returncode == 64
     assert run("--frobnicate").returncode == 64
 
 
-@pytest.mark.parametrize(("unit", "ceiling"), [("callboard", 4.0), ("callboard-queue", 2.5)])
+@pytest.mark.parametrize(
+    ("unit", "ceiling"), [("callboard", 4.0), ("callboard-queue", 2.5), ("callboard-kiosk", 4.0)]
+)
 def test_units_are_hardened(unit: str, ceiling: float) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
