@@ -158,10 +158,40 @@ def check_gpio(config: Config) -> Finding:
     return Finding(True, "gpio", f"{len(wired)} counters' pins claimed and released")
 
 
+def check_printer(config: Config, timeout_s: float = 5.0) -> Finding:
+    """The ticket machine's printer: there, and what it says of itself (paper, cover)."""
+    from kiosk.printer_port import (
+        PrinterAddress,
+        close_quietly,
+        fault_of,
+        open_printer,
+        read_status,
+    )
+
+    address = PrinterAddress.parse(config.kiosk.printer)
+    device = None
+    try:
+        device = open_printer(address, config.kiosk.paper, timeout_s)
+        status = read_status(device)
+    except NotImplementedError:  # a file: nothing to ask
+        return Finding(True, "printer", f"{address}: a file, written as tickets come")
+    except Exception as exc:
+        return Finding(False, "printer", f"{fault_of(exc, address)}; check its cable and power")
+    finally:
+        close_quietly(device)
+    if status is None:
+        return Finding(True, "printer", f"{address} takes bytes; it answers no status questions")
+    if status.fault is not None:
+        return Finding(False, "printer", f"{address}: {status.fault}")
+    return Finding(True, "printer", f"{address}: ready, paper {status.paper}")
+
+
 def run_checks(config: Config, out: Callable[[str], None] = print) -> int:
     findings = [check_broker(config), check_fonts(config), check_display()]
     findings += check_audio(config) if config.audio.enabled else []
     findings.append(check_gpio(config))
+    if config.kiosk.printer:
+        findings.append(check_printer(config))
     for finding in findings:
         out(f"{'ok ' if finding.ok else 'FIX'}  {finding.what:10} {finding.detail}")
     bad = sum(not f.ok for f in findings)

@@ -49,3 +49,26 @@ def test_a_mandarin_template_said_by_an_english_voice_is_a_fix(tmp_path, site, b
     text = config_text(site, broker.port).replace('zh = "cmn-latn-pinyin"', 'zh = "en"')
     code, found = doctor(tmp_path, text)
     assert "without Mandarin tones" in found["voice zh"] and code == 1
+
+
+def test_a_ticket_machines_printer_is_asked_how_it_is(tmp_path, site, broker) -> None:
+    from tests.kiosk.fake_printer import FakeNetworkPrinter
+
+    printer = FakeNetworkPrinter()
+    try:
+        base = config_text(site, broker.port).replace('printer = ""', f'printer = "{printer.uri}"')
+        _, found = doctor(tmp_path, base)
+        assert found["printer"] == f"ok   printer    {printer.uri}: ready, paper ok"
+        printer.paper = "out"
+        code, found = doctor(tmp_path, base)
+        assert found["printer"].startswith("FIX  printer    ") and "paper out" in found["printer"]
+        assert code == 1
+    finally:
+        printer.close()
+    from callboard.demo.broker import free_port
+
+    nobody = config_text(site, broker.port).replace(
+        'printer = ""', f'printer = "tcp://127.0.0.1:{free_port()}"'
+    )
+    code, found = doctor(tmp_path, nobody)  # a printer switched off
+    assert found["printer"].startswith("FIX  printer    ") and "refused" in found["printer"]
