@@ -164,13 +164,7 @@ class OutOfService:
         self._screen.present([self._screen.surface.get_rect()])
 
     def _save(self) -> None:
-        path = screenshot_path(self.path)
-        try:
-            self._screen.save(path)
-        except (OSError, pygame.error) as exc:
-            _LOG.warning("could not save the page to %s: %s", path, exc)
-        else:
-            _LOG.info("saved the out-of-service page to %s", path.resolve())
+        self._screen.save(screenshot_path(self.path), "out-of-service page")
 
     def _install_signals(self) -> None:
         def on_stop(signum: int, _frame: FrameType | None) -> None:

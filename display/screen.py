@@ -55,12 +55,19 @@ class Screen:
             pygame.display.update(rects)
         return time.time()
 
-    def save(self, path: Path) -> None:
-        """Write the current frame as a PNG, atomically (support may be reading the old one)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial.png")
-        pygame.image.save(self.surface, str(partial))
-        partial.replace(path)
+    def save(self, path: Path, what: str = "frame") -> bool:
+        """Write the current frame as a PNG, atomically (support may be reading the old one);
+        a folder nobody may write is one line in the log, not a stopped screen."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.partial.png")
+            pygame.image.save(self.surface, str(partial))
+            partial.replace(path)
+        except (OSError, pygame.error) as exc:
+            _LOG.warning("could not save the %s to %s: %s", what, path, exc)
+            return False
+        _LOG.info("saved the current %s to %s", what, path.resolve())
+        return True
 
 
 def open_screen(settings: DisplaySettings, caption: str = "callboard") -> Screen:

@@ -361,10 +361,4 @@ class Kiosk:
         self.presented_at = time.perf_counter()  # for bench/kiosk.py
 
     def _save(self) -> None:
-        path = self.config.display.screenshot
-        try:
-            self.screen.save(path)
-        except (OSError, pygame.error) as exc:
-            _LOG.warning("could not save the frame to %s: %s", path, exc)
-        else:
-            _LOG.info("saved the current frame to %s", path.resolve())
+        self.screen.save(self.config.display.screenshot)

@@ -96,13 +96,7 @@ class Frames(Part):
         return NOTHING
 
     def save(self) -> None:
-        path = self.config.display.screenshot
-        try:
-            self.screen.save(path)
-        except (OSError, pygame.error) as exc:
-            _LOG.warning("could not save the frame to %s: %s", path, exc)
-        else:
-            _LOG.info("saved the current frame to %s", path.resolve())
+        self.screen.save(self.config.display.screenshot)
 
     def status(self) -> Mapping[str, Any]:
         figures: dict[str, Any] = {"frame_ms": round(self.frame_ms, 2), "frames": self.frames}
