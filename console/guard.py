@@ -103,3 +103,26 @@ class Guard:
 def wants_json(request: Request) -> bool:
     """The page's own script asks for JSON; a plain form post wants a page."""
     return request.headers.get("x-requested-with") == "console"
+
+
+class LoginThrottle:
+    """Five wrong passwords for a name within five minutes: that name waits (a guesser
+    at a branch PC gets a handful of tries, a teller with a typo gets a sentence)."""
+
+    TRIES = 5
+    WINDOW_S = 300.0
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+
+    def too_many(self, name: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self._failures.get(name, []) if now - t < self.WINDOW_S]
+        self._failures[name] = recent
+        return len(recent) >= self.TRIES
+
+    def failed(self, name: str) -> None:
+        self._failures.setdefault(name, []).append(time.monotonic())
+
+    def forget(self, name: str) -> None:
+        self._failures.pop(name, None)

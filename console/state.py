@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from config.settings import Config
-from console.guard import Guard
+from console.guard import Guard, LoginThrottle
 from console.lobby_view import LobbyView
 from console.preview import BoardPreview
 from mqtt_client.console_link import ConsoleLink
@@ -26,6 +26,7 @@ class Console:
     version: str
     view: LobbyView = field(default_factory=LobbyView)
     link: ConsoleLink | None = None
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def page(
         self, request: Request, template: str, status: int = 200, **context: object

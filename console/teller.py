@@ -9,8 +9,6 @@ comes before the request is published.
 
 from __future__ import annotations
 
-import time
-
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -23,10 +21,6 @@ from console.state import console_of
 from console.teller_view import PAUSE_REASONS, service_name, service_of_ticket, teller_view
 from lobby.contract import MAX_REASON_CHARS
 from lobby.wire import TICKET_RE
-
-LOGIN_TRIES = 5
-LOGIN_WINDOW_S = 300.0
-_failures: dict[str, list[float]] = {}
 
 
 async def home(request: Request) -> Response:
@@ -44,26 +38,20 @@ async def login_page(request: Request) -> Response:
     return console_of(request).page(request, "login.html", next=request.query_params.get("next"))
 
 
-def _too_many(name: str) -> bool:
-    now = time.monotonic()
-    recent = [t for t in _failures.get(name, []) if now - t < LOGIN_WINDOW_S]
-    _failures[name] = recent
-    return len(recent) >= LOGIN_TRIES
-
-
 async def login(request: Request) -> Response:
     console = console_of(request)
     form = await request.form()
     console.guard.check_csrf(request, form)
     name = str(form.get("name", "")).strip().lower()[:32]
-    if _too_many(name):
+    throttle = console.throttle
+    if throttle.too_many(name):
         raise Refusal(429, "Too many tries for this name. Please wait five minutes.")
     staff = console.guard.accounts.check(name, str(form.get("password", "")))
     if staff is None:
-        _failures.setdefault(name, []).append(time.monotonic())
+        throttle.failed(name)
         message = "That name and password do not match an account. Please try again."
         return console.page(request, "login.html", status=401, message=message, name=name)
-    _failures.pop(name, None)
+    throttle.forget(name)
     console.guard.login(request, staff)
     target = str(form.get("next", ""))
     safe = target.startswith("/") and not target.startswith("//")
