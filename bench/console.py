@@ -240,6 +240,7 @@ def main() -> int:
             console.terminate()
             console.wait(10)
             engine.stop()
+            engine.finished.wait(15)
     return 0
 
 

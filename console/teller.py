@@ -69,12 +69,14 @@ async def counter_page(request: Request) -> Response:
     console = console_of(request)
     staff, counter = console.guard.need_counter(request, request.path_params["counter"])
     view = teller_view(console.config, console.view, counter)
-    others = [s for s in console.config.services if s.id]
+    services = console.config.services
+    current = service_of_ticket(console.config, view.ticket)
     return console.page(
         request,
         "teller.html",
         v=view,
-        services=[(s.id, service_name(console.config, s.id)) for s in others],
+        services=[(s.id, service_name(console.config, s.id), s.prefix) for s in services],
+        transfer_to=next((s.id for s in services if s.id != current), ""),
         reasons=PAUSE_REASONS,
         my_counters=[c for c in console.config.counters if staff.may_serve(c.id)],
     )

@@ -8,14 +8,18 @@
   function options(width) {
     return {
       width: width, height: 260,
-      scales: { x: { time: false }, n: {}, w: {} },
+      scales: {
+        x: { time: false, range: function (u, min, max) { return [min - 0.5, max + 0.5]; } },
+        n: { range: function (u, min, max) { return [0, Math.max(5, Math.ceil(max * 1.15))]; } },
+        w: { range: function (u, min, max) { return [0, Math.max(5, Math.ceil((max || 0) * 1.15))]; } },
+      },
       axes: [
-        { label: "hour", values: function (u, ticks) { return ticks.map(function (t) { return t + ":00"; }); } },
+        { label: "hour", incrs: [1], values: function (u, ticks) { return ticks.map(function (t) { return Number.isInteger(t) ? t + ":00" : ""; }); } },
         { scale: "n", label: "tickets" },
         { scale: "w", side: 1, label: "average wait (min)", grid: { show: false } },
       ],
       series: [
-        {},
+        { label: "Hour", value: function (u, v) { return v == null ? "--" : v + ":00"; } },
         { label: "Tickets issued", scale: "n", stroke: "#2a6f97", fill: "rgba(42,111,151,0.35)", paths: uPlot.paths.bars({ size: [0.7, 40] }) },
         { label: "Average wait (min)", scale: "w", stroke: "#c2571a", width: 2, spanGaps: true, points: { size: 6 } },
       ],

@@ -21,11 +21,23 @@
     });
   }
 
+  // Transfer offers another service than the current ticket's own (by its prefix).
+  function otherService(ticket) {
+    const select = document.getElementById("to-service");
+    if (!select || !ticket) return;
+    const prefix = ticket.replace(/[0-9]+$/, "");
+    const chosen = select.options[select.selectedIndex];
+    if (chosen && chosen.dataset.prefix !== prefix) return;
+    const other = Array.from(select.options).find(function (o) { return o.dataset.prefix !== prefix; });
+    if (other) select.value = other.value;
+  }
+
   function place(parts) {
     Object.keys(parts).forEach(function (name) {
       const value = parts[name];
       if (name === "open") { document.body.dataset.open = value ? "yes" : "no"; return; }
       if (name === "chart") { if (window.drawChart) window.drawChart(value); return; }
+      if (name === "ticket") { otherService(value); return; }
       const el = document.getElementById("part-" + name);
       if (el && typeof value === "string") el.innerHTML = value;
     });

@@ -49,6 +49,11 @@
       timer = setTimeout(function () { preview(form); }, 700);
     });
     form.querySelector(".preview-button").addEventListener("click", function () { preview(form); });
+    form.querySelector(".add-page").addEventListener("click", function (e) {
+      const hidden = form.querySelector("fieldset.page[hidden]");
+      if (hidden) { hidden.hidden = false; hidden.querySelector("input").focus(); }
+      if (!form.querySelector("fieldset.page[hidden]")) e.target.hidden = true;
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       const action = (e.submitter && e.submitter.getAttribute("formaction")) || form.action;
