@@ -31,7 +31,13 @@ def secret_key(path: Path) -> str:
     if len(key) >= 32:
         return key
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise OSError(
+            f"cannot make the key for session cookies, {path} ({exc.strerror}); "
+            "sudo bash systemd/install.sh --console makes it"
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as file:
         file.write(key + "\n")
     _LOG.info("made a new key for the console's session cookies in %s", path)

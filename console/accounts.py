@@ -101,10 +101,20 @@ def write_accounts(path: Path, staff: dict[str, Staff]) -> None:
             json.dump(body, file, indent=1)
             file.write("\n")
         os.chmod(temporary, 0o640)
+        _group_of_folder(Path(temporary), path.parent)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _group_of_folder(file: Path, folder: Path) -> None:
+    """Root writes the file in /etc/callboard (root:callboard, 0750): it takes the folder's
+    group, so the console's own user can read it and nobody else."""
+    try:
+        os.chown(file, -1, folder.stat().st_gid)
+    except PermissionError:  # not root: the file keeps its writer's group
+        return
 
 
 def new_staff(name: str, role: str, counters: tuple[str, ...], password: str) -> Staff:
