@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from starlette.testclient import TestClient
 
+from callboard.demo.broker import free_port
+from config import load_config
 from config.settings import Config
 from console.accounts import read_accounts, write_accounts
+from console.app import make_app
 from lobby.topics import Topics
 from tests.conftest import Peer
-from tests.console.conftest import Browser, settle
+from tests.console.conftest import SECRET, Browser, add_staff, settle, write_console_config
 
 
 @pytest.fixture
@@ -186,3 +190,17 @@ def test_the_login_slows_a_guesser(console_app: Callable[[], Browser]) -> None:
     for _ in range(5):
         assert browser.login("li", "guess-guess").status_code == 401
     assert browser.login("li").status_code == 429
+
+
+def test_with_the_broker_away_an_action_is_a_503_sentence(tmp_path, site: str) -> None:
+    config = load_config(write_console_config(tmp_path, site, free_port()))  # nobody there
+    add_staff(config, "li", "teller", ("2",))
+    with TestClient(make_app(config, SECRET, "test"), base_url="http://127.0.0.1") as client:
+        browser = Browser(client)
+        browser.login("li")
+        answer = browser.press("2", "next")
+        assert answer.status_code == 503
+        assert answer.json()["error"] == (
+            "The console cannot reach the lobby just now. Please try again soon."
+        )
+        assert "The console is reconnecting to the lobby" in client.get("/counter/2").text
