@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from callboard import __version__
+from callboard.console_run import add_parsers as add_console_parsers
 from callboard.inputs import (
     day,
     exit_with,
@@ -372,6 +373,20 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     return run_kiosk(config)
 
 
+def cmd_console(args: argparse.Namespace) -> int:
+    from callboard.console_run import run_console
+
+    return run_console(_config_or_exit(args.config))
+
+
+def cmd_console_user(args: argparse.Namespace) -> int:
+    from callboard.console_run import manage_users
+
+    if args.verb != "list" and not args.name:
+        exit_with(f"whose account? e.g. callboard console-user {args.verb} --config C.toml li.wei")
+    return manage_users(_config_or_exit(args.config), args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from callboard.demo import run_demo
 
@@ -435,6 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--size", type=size, help="with --screens: e.g. 1080x1920 (the default)")
     kiosk.add_argument("--time", type=moment, help="with --screens: the clock's time")
     kiosk.set_defaults(func=cmd_kiosk)
+
+    add_console_parsers(sub, cmd_console, cmd_console_user)
 
     ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
     ticket.add_argument("--config", type=Path, required=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config.audio_table import HHMM_RE, read_audio
+from config.console_table import read_console
 from config.files import (
     FONT_KINDS,
     PASSPHRASE,
@@ -296,6 +297,7 @@ def parse_config(
         audio=read_audio(r.table("audio"), languages),
         buttons=_buttons(r.table("buttons")),
         kiosk=read_kiosk(r.table("kiosk")),
+        console=read_console(r.table("console"), base),
         hours=read_hours(r.table("hours"), "hours" in data),
         source=source,
     )

@@ -233,6 +233,37 @@ class KioskSettings:
 
 
 @dataclass(frozen=True)
+class ConsoleSettings:
+    """The web console (``callboard console``): the tellers' and the manager's pages."""
+
+    host: str = "127.0.0.1"
+    """The address it listens on: loopback unless the branch's network is meant to reach it."""
+    port: int = 8080
+    """Its TCP port."""
+    users: Path = Path("console-users.json")
+    """The staff accounts file (``callboard console-user`` writes it), beside the config."""
+    secret_key_file: Path = Path("console-secret.key")
+    """The key that signs session cookies; made (mode 0600) at first start when missing."""
+    tls_cert: Path | None = None
+    """A PEM certificate to serve HTTPS itself (else a reverse proxy does TLS, or nobody)."""
+    tls_key: Path | None = None
+    """The certificate's private key."""
+    behind_proxy: bool = False
+    """A TLS reverse proxy on this machine forwards to it: cookies are HTTPS-only, and the
+    proxy's X-Forwarded-* headers (from 127.0.0.1 only) name the client."""
+    session_hours: float = 12.0
+    """A login lasts this long (a working day), then the teller logs in again."""
+    request_expiry_s: int = 30
+    """A teller's press not taken by an engine within this is dropped by the broker, never
+    applied late (MQTT 5 message expiry)."""
+
+    @property
+    def https(self) -> bool:
+        """Whether the browser reaches the console over HTTPS (its own, or the proxy's)."""
+        return self.tls_cert is not None or self.behind_proxy
+
+
+@dataclass(frozen=True)
 class Config:
     """One lobby device's whole configuration."""
 
@@ -252,6 +283,7 @@ class Config:
     audio: AudioSettings = field(default_factory=AudioSettings)
     buttons: ButtonSettings = field(default_factory=ButtonSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
     hours: OpeningHours = ALWAYS
     """When the lobby is open (no ``[hours]`` table: always)."""
     source: str = "<defaults>"

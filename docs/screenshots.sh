@@ -17,3 +17,5 @@ rm config/.branch-demo.toml
 # The ticket machine: a portrait touch screen and a landscape one (buttons, ticket, refusal).
 $cb kiosk --config config/lobby.toml --screens docs --size 1080x1920 --time 2026-11-25T10:15
 $cb kiosk --config config/lobby.toml --screens docs --size 1280x800 --time 2026-11-25T10:15
+# The web console: a staged lobby photographed by headless chromium (1366x768 and a phone).
+.venv/bin/python -m tests.console.screenshots docs

@@ -292,7 +292,6 @@ class QueueModel:
         self._call(ticket, counter, now, effects)
         return effects
 
-
     def rate(self, counter: str, number: str, score: int, scale: int) -> Effects:
         """A customer's rating of a ticket called today, once per ticket, recorded against
         the service it was served under."""

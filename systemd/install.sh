@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install callboard on Raspberry Pi OS Bookworm (64-bit), as root, from this repository:
 #
-#   sudo bash systemd/install.sh [--with-broker] [--queue] [--kiosk] [--audio hdmi|jack] [--dry-run]
+#   sudo bash systemd/install.sh [--with-broker] [--queue] [--kiosk] [--console]
+#                                [--audio hdmi|jack] [--dry-run]
 #   sudo bash systemd/install.sh --uninstall [--purge] [--dry-run]
 #
 #   --with-broker   this Pi is the whole lobby: it hosts the lobby's mosquitto
 #                   (config/mosquitto-local.conf, loopback only) and the embedded queue engine
 #   --queue         run the queue engine as its own service (callboard-queue) instead
 #   --kiosk         this Pi is a ticket machine: callboard-kiosk instead of the lobby screen
+#   --console       run the web console for tellers and the manager (callboard-console),
+#                   on loopback as the example config says: put a TLS reverse proxy in front
 #   --audio         send sound to the HDMI TV (default) or the 3.5 mm jack
 #   --dry-run       print what would be done, change nothing
 #
@@ -31,7 +34,7 @@ ASOUND_MARK="# written by callboard's installer"
 # (initgroups), while a group named in SupplementaryGroups= that a system lacks stops the
 # service from starting at all (status 216/GROUP). So the user joins those that exist here.
 DEVICE_GROUPS=(video render input audio gpio)
-WITH_BROKER=no QUEUE=no KIOSK=no AUDIO=hdmi DRY=no UNINSTALL=no PURGE=no
+WITH_BROKER=no QUEUE=no KIOSK=no CONSOLE=no AUDIO=hdmi DRY=no UNINSTALL=no PURGE=no
 
 usage() { sed -n '2,/^[^#]/ s/^#//p' "${BASH_SOURCE[0]}" >&2; exit 64; }
 
@@ -41,6 +44,7 @@ parse_args() {
             --with-broker) WITH_BROKER=yes ;;
             --queue) QUEUE=yes ;;
             --kiosk) KIOSK=yes; DEVICE_GROUPS+=(lp dialout) ;;
+            --console) CONSOLE=yes ;;
             --audio) AUDIO="${2:?--audio takes hdmi or jack}"; shift ;;
             --dry-run) DRY=yes ;;
             --uninstall) UNINSTALL=yes ;;
@@ -241,6 +245,7 @@ install_services() {
     run install -m 0644 "$SOURCE/systemd/callboard.service" "$UNIT_DIR/callboard.service"
     run install -m 0644 "$SOURCE/systemd/callboard-queue.service" "$UNIT_DIR/callboard-queue.service"
     run install -m 0644 "$SOURCE/systemd/callboard-kiosk.service" "$UNIT_DIR/callboard-kiosk.service"
+    install_web_console
     run systemctl daemon-reload
     local screen=callboard.service  # a ticket machine's screen is the kiosk, not the board
     if [ "$KIOSK" = yes ]; then
@@ -252,12 +257,33 @@ install_services() {
     run "$PREFIX/venv/bin/callboard" check-config "$CONFIG_DIR/callboard.toml"
     run systemctl restart "$screen"
     [ "$QUEUE" = yes ] && run systemctl restart callboard-queue.service
+    [ "$CONSOLE" = yes ] && run systemctl enable callboard-console.service \
+        && run systemctl restart callboard-console.service
     return 0
+}
+
+install_web_console() {  # the unit, and the key that signs its cookies (made once, kept)
+    [ "$CONSOLE" = yes ] || return 0
+    say "the web console (callboard-console)"
+    run install -m 0644 "$SOURCE/systemd/callboard-console.service" "$UNIT_DIR/callboard-console.service"
+    local key="$CONFIG_DIR/console-secret.key"
+    if [ ! -f "$key" ]; then
+        if [ "$DRY" = yes ]; then
+            note "would make $key, the key that signs the console's session cookies"
+        else
+            (umask 0027; head -c 48 /dev/urandom | base64 -w0 > "$key"; echo >> "$key")
+            chown root:"$USER_NAME" "$key"
+            chmod 0640 "$key"
+        fi
+    fi
+    note "staff accounts: sudo $PREFIX/venv/bin/callboard console-user add --config"
+    note "  $CONFIG_DIR/callboard.toml NAME --counter 2   (or --manager)"
+    note "it listens on [console] listen (loopback): publish it through the branch's TLS proxy"
 }
 
 uninstall() {
     say "stopping and removing the services"
-    for unit in callboard callboard-queue callboard-kiosk; do
+    for unit in callboard callboard-queue callboard-kiosk callboard-console; do
         if systemctl list-unit-files "$unit.service" >/dev/null 2>&1; then
             run systemctl disable --now "$unit.service" || true
         fi

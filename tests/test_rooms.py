@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 OURS = {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "engine", "screen"}
 OURS |= {"kiosk"}
+OURS |= {"console"}
 OURS |= {"callboard"}
 MAY_IMPORT = {
     "lobby": {"lobby"},
@@ -24,6 +25,7 @@ MAY_IMPORT = {
     "engine": {"lobby", "config", "mqtt_client", "engine"},
     "screen": {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "screen"},
     "kiosk": {"lobby", "config", "mqtt_client", "display", "kiosk"},
+    "console": {"lobby", "config", "mqtt_client", "console"},
     "callboard": OURS,
 }
 # The pure domain: no I/O, no threads, no clock (time is passed in).
@@ -78,3 +80,5 @@ def test_services_never_import_each_other_and_nothing_imports_the_cli() -> None:
         assert not imports_of(path) & {"engine", "kiosk"}, path
     for path in modules("kiosk"):
         assert not imports_of(path) & {"engine", "screen", "audio"}, path
+    for path in modules("console"):  # the board preview is `callboard render`, a process
+        assert not imports_of(path) & {"engine", "screen", "display", "pygame", "kiosk"}, path

@@ -1,0 +1,1 @@
+"""The web console: the tellers' pages, the branch manager's pages, staff accounts."""
