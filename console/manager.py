@@ -16,6 +16,7 @@ from console.guard import Refusal, wants_json
 from console.notice_form import notice_from_form, scope_of
 from console.preview import PreviewError
 from console.state import Console, console_of
+from lobby import contract
 from lobby.contract import MAX_PAGES, Notice
 from lobby.records import MAX_RANGE_DAYS
 
@@ -30,7 +31,17 @@ async def notices_page(request: Request) -> Response:
     console = console_of(request)
     console.guard.need_manager(request)
     return console.page(
-        request, "notices.html", notices=console.view.notices, pages=range(MAX_PAGES)
+        request,
+        "notices.html",
+        notices=console.view.notices,
+        pages=range(MAX_PAGES),
+        limits={
+            "marquee_items": contract.MAX_MARQUEE_ITEMS,
+            "marquee_chars": contract.MAX_MARQUEE_CHARS,
+            "title_chars": contract.MAX_PAGE_TITLE_CHARS,
+            "lines": contract.MAX_PAGE_LINES,
+            "line_chars": contract.MAX_PAGE_LINE_CHARS,
+        },
     )
 
 

@@ -91,13 +91,14 @@ MAX_BOARD_CALLS = 20
 MAX_WAITING = 99999
 MAX_NOTICE_BYTES = 16 * 1024  # the contract's cap for a Notice; 4 KiB for everything else
 # A Notice at every limit fits the cap even with every character escaped as JSON's \uXXXX
-# (6 bytes): 5 x 80 + 6 x (24 + 8 x 40) = 2,464 characters, about 15 KB with the syntax.
-MAX_MARQUEE_ITEMS = 5
+# (6 bytes): 4 x 80 + 5 x (32 + 8 x 50) = 2,480 characters, about 15.3 KB with the syntax;
+# a line of 50 holds a bilingual line ("医疗费用原始收据及病历 Original medical receipts").
+MAX_MARQUEE_ITEMS = 4
 MAX_MARQUEE_CHARS = 80
-MAX_PAGES = 6
-MAX_PAGE_TITLE_CHARS = 24
+MAX_PAGES = 5
+MAX_PAGE_TITLE_CHARS = 32
 MAX_PAGE_LINES = 8
-MAX_PAGE_LINE_CHARS = 40
+MAX_PAGE_LINE_CHARS = 50
 
 CALL_KINDS = ("call", "recall")
 COUNTER_ACTIONS = ("next", "recall", "skip", "transfer", "pause", "resume", "call", "done")

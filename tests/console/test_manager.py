@@ -105,9 +105,9 @@ def test_a_notice_over_the_boards_limits_is_a_sentence(
     peer.subscribe(topics.notice)
     browser = manager(console_app)
     for form, sentence in (
-        ({"marquee": "\n".join("abcdef")}, "The marquee takes at most 5 lines; please remove 1."),
+        ({"marquee": "\n".join("abcdef")}, "The marquee takes at most 4 lines; please remove 2."),
         ({"marquee": "x" * 81}, "The marquee, line 1, has 81 characters; the board shows 80."),
-        ({"title2": "t" * 25}, "Page 3's title, line 1, has 25 characters; the board shows 24."),
+        ({"title2": "t" * 33}, "Page 3's title, line 1, has 33 characters; the board shows 32."),
         ({"lines0": "\n".join("123456789")}, "Page 1 takes at most 8 lines; please remove 1."),
     ):
         answer = browser.client.post(

@@ -160,9 +160,11 @@ MESSAGES: dict[str, Message] = {
             ("marquee",): Items(c.MAX_MARQUEE_ITEMS, "欢迎", objects=False, required=False),
             ("marquee", 0): Text(None, c.MAX_MARQUEE_CHARS, "欢" * 80, "a\x1b[2Jb"),
             ("pages",): Items(c.MAX_PAGES, {"title": "t"}, objects=True, required=False),
-            ("pages", 0, "title"): Text(None, 24, "材" * 24, "a\nb", required=False, absent=""),
-            ("pages", 0, "lines"): Items(8, "l", objects=False, required=False),
-            ("pages", 0, "lines", 0): Text(None, c.MAX_PAGE_LINE_CHARS, "理" * 40, "a\tb"),
+            ("pages", 0, "title"): Text(
+                None, c.MAX_PAGE_TITLE_CHARS, "材" * 32, "a\nb", required=False, absent=""
+            ),
+            ("pages", 0, "lines"): Items(c.MAX_PAGE_LINES, "l", objects=False, required=False),
+            ("pages", 0, "lines", 0): Text(None, c.MAX_PAGE_LINE_CHARS, "理" * 50, "a\tb"),
             ("ts",): Time(required=False),
         },
         cap=c.MAX_NOTICE_BYTES,

@@ -220,12 +220,12 @@ def test_a_notice_at_every_documented_limit_fits_the_cap_even_fully_escaped() ->
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda b: b["marquee"].append("x"), "at most 5"),
+        (lambda b: b["marquee"].append("x"), "at most 4"),
         (lambda b: b["marquee"].__setitem__(0, "x" * 81), "at most 80"),
-        (lambda b: b["pages"].append({"title": "t"}), "at most 6"),
-        (lambda b: b["pages"][0].__setitem__("title", "t" * 25), "at most 24"),
+        (lambda b: b["pages"].append({"title": "t"}), "at most 5"),
+        (lambda b: b["pages"][0].__setitem__("title", "t" * 33), "at most 32"),
         (lambda b: b["pages"][0]["lines"].append("x"), "at most 8"),
-        (lambda b: b["pages"][0]["lines"].__setitem__(0, "x" * 41), "at most 40"),
+        (lambda b: b["pages"][0]["lines"].__setitem__(0, "x" * 51), "at most 50"),
         (lambda b: b.__setitem__("pad", "x" * 20000), "over the 16384-byte cap"),
     ],
 )
