@@ -25,6 +25,7 @@ USERS = {
     "lobby-pi-1": "d-secret",
     "counter-hz-main-3": "c-secret",
     "monitoring": "m-secret",
+    "console-hz-main": "w-secret",
 }
 STATUS = "callboard/hz-main/status/"
 OWN_STATUS = {
@@ -242,3 +243,45 @@ def test_tls_with_the_branch_ca_connects_and_a_stranger_ca_does_not(tmp_path: Pa
                 assert link.wait_connected(5) is expected, ca
             finally:
                 link.stop()
+
+
+def test_ratings_reach_the_engine_only_from_their_counter(secured: PrivateBroker) -> None:
+    engine = Client(secured.port, "engine-hz-main")
+    engine.c.subscribe("callboard/hz-main/counter/+/rating", qos=1)
+    counter = Client(secured.port, "counter-hz-main-3")
+    display = Client(secured.port, "lobby-pi-1")
+    time.sleep(0.2)
+    body = b'{"v":1,"id":"r-%s","ticket":"A023","score":3,"scale":3}'
+    counter.put("callboard/hz-main/counter/2/rating", body % b"other")  # not its counter
+    display.put("callboard/hz-main/counter/3/rating", body % b"display")  # not a rating pad
+    counter.put("callboard/hz-main/counter/3/rating", body % b"own")
+    engine.wait_for("callboard/hz-main/counter/3/rating")
+    time.sleep(0.3)
+    assert engine.got == [("callboard/hz-main/counter/3/rating", body % b"own")]
+    for client in (engine, counter, display):
+        client.close()
+
+
+def test_the_console_asks_for_figures_and_only_the_engine_answers(secured: PrivateBroker) -> None:
+    stats = "callboard/hz-main/stats/"
+    engine = Client(secured.port, "engine-hz-main")
+    engine.c.subscribe(stats + "request", qos=1)
+    console = Client(secured.port, "console-hz-main")
+    console.c.subscribe(stats + "#", qos=1)
+    display = Client(secured.port, "lobby-pi-1")
+    time.sleep(0.2)
+    console.put(stats + "request", b'{"v":1,"id":"q-1"}')
+    engine.wait_for(stats + "request")
+    display.put(stats + "reply", b'{"v":1,"id":"q-1","forged":true}')
+    display.put(stats + "today", b'{"v":1,"forged":true}', retain=True)
+    engine.put(stats + "reply", b'{"v":1,"id":"q-1"}')
+    engine.put(stats + "today", b'{"v":1}', retain=True)
+    console.wait_for(stats + "reply", stats + "today")
+    time.sleep(0.3)
+    assert sorted(p for t, p in console.got if t != stats + "request") == [
+        b'{"v":1,"id":"q-1"}',
+        b'{"v":1}',
+    ]
+    engine.put(stats + "today", b"", retain=True)
+    for client in (engine, console, display):
+        client.close()
