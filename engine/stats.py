@@ -50,19 +50,21 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
+def _span(start: datetime, end: datetime) -> float:
+    """Seconds from START to END, never below 0: a Pi without a clock battery that boots on
+    an old time and is set back by NTP mid-morning must not report negative waits."""
+    return max(0.0, (end - start).total_seconds())
+
+
 def day_stats(db: Path, day: str) -> list[Row]:
     """Tickets, served, skipped, transferred, still waiting, waits, service, ratings."""
     return figures(*day_records(db, day))
 
 
 def _row(kind: str, name: str, mine: list[TicketRecord], ratings: list[RatingRecord]) -> Row:
-    waits = [
-        (t.first_called_at - t.issued_at).total_seconds()
-        for t in mine
-        if t.first_called_at is not None
-    ]
+    waits = [_span(t.issued_at, t.first_called_at) for t in mine if t.first_called_at is not None]
     services = [
-        (t.done_at - t.called_at).total_seconds()
+        _span(t.called_at, t.done_at)
         for t in mine
         if t.status == "served" and t.called_at is not None and t.done_at is not None
     ]
@@ -111,9 +113,7 @@ def by_hour(tickets: list[TicketRecord]) -> dict[int, tuple[int, float | None]]:
     for hour in sorted({t.issued_at.hour for t in tickets}):
         mine = [t for t in tickets if t.issued_at.hour == hour]
         waits = [
-            (t.first_called_at - t.issued_at).total_seconds()
-            for t in mine
-            if t.first_called_at is not None
+            _span(t.issued_at, t.first_called_at) for t in mine if t.first_called_at is not None
         ]
         hours[hour] = (len(mine), _mean(waits))
     return hours
