@@ -29,10 +29,11 @@ def minutes(seconds: object) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def share(part: object, whole: object) -> str:
-    if not isinstance(part, int) or not isinstance(whole, int) or whole <= 0:
+def share(fraction: object, rated: object) -> str:
+    """The contract's ``satisfied`` (a share, 0 to 1, of ``rated`` ratings) as a percentage."""
+    if not isinstance(fraction, int | float) or not isinstance(rated, int) or rated <= 0:
         return "–"
-    return f"{round(100 * part / whole)} %"
+    return f"{round(100 * fraction)} %"
 
 
 @dataclass(frozen=True)

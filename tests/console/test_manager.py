@@ -1,23 +1,37 @@
 """The manager's pages in-process against a real broker: notices published retained and
 cleared, the board's preview drawn by `callboard render`, the devices from their retained
 statuses, and today's figures and the CSV files from the contract's DayFigures and
-StatsPage answers, published here by a peer standing in for the engine (the engine's own
-publishing of them is being written beside this)."""
+StatsPage answers: the real queue engine's, and a peer's where the test needs figures a
+morning of real requests cannot make quickly (waits of minutes, parts out of order)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
-from lobby.contract import FIGURE_COLUMNS, Notice, StatsPage, StatsRequest
+import pytest
+
+from engine.service import QueueEngine
+from lobby.contract import (
+    FIGURE_COLUMNS,
+    CounterRequest,
+    Notice,
+    Rating,
+    StatsPage,
+    StatsRequest,
+    TicketRequest,
+)
 from lobby.topics import Topics
 from tests.conftest import Peer, wait_until
 from tests.console.conftest import Browser
 from tests.engine.test_epochs import now
+from tests.engine.test_figures import engine_config
 
 TS = "2026-11-28T10:30:00+08:00"
 FIGURES = {
@@ -25,10 +39,10 @@ FIGURES = {
     "day": "2026-11-28",
     "ts": TS,
     "rows": [
-        ["2026-11-28", "service", "general", 40, 30, 3, 1, 6, 312.0, 660.0, 240.0, 20, 15],
-        ["2026-11-28", "service", "consult", 12, 10, 1, 0, 1, 95.5, 180.0, 300.0, 5, 5],
-        ["2026-11-28", "counter", "2", 18, 16, 2, 1, 0, None, None, 250.0, 12, 9],
-        ["2026-11-28", "counter", "3", 22, 24, 2, 0, 0, None, None, 230.0, 13, 11],
+        ["2026-11-28", "service", "general", 40, 30, 3, 1, 6, 312.0, 660.0, 240.0, 20, 0.75],
+        ["2026-11-28", "service", "consult", 12, 10, 1, 0, 1, 95.5, 180.0, 300.0, 5, 1.0],
+        ["2026-11-28", "counter", "2", 18, 16, 2, 1, 0, None, None, 250.0, 12, 0.75],
+        ["2026-11-28", "counter", "3", 22, 24, 2, 0, 0, None, None, 230.0, 13, 0.846],
     ],
     "hours": {"9": [14, 120.0], "10": [26, 400.5], "11": [12, None]},
 }
@@ -207,7 +221,7 @@ def answer_requests(peer: Peer, topics: Topics, rows_per_day: int = 3) -> thread
                 200.0,
                 300.0,
                 4,
-                3,
+                0.75,
             )
             for d in range(days)
             for _ in range(rows_per_day)
@@ -245,3 +259,53 @@ def test_a_bad_range_is_a_sentence(console_app: Callable[[], Browser]) -> None:
     ):
         answer = browser.client.get(f"/manager/figures.csv?{query}")
         assert answer.status_code == 422 and sentence in answer.text
+
+
+@pytest.fixture
+def engine(tmp_path: Path, site: str, broker) -> Iterator[QueueEngine]:
+    running = QueueEngine(engine_config(tmp_path, site, broker.port))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    assert running.ready.wait(30)
+    yield running
+    running.stop()
+    thread.join(15)
+
+
+def cells(html: str, table: str, name: str) -> list[str]:
+    """The cells of one row of the today page's table, as the manager reads them."""
+    part = html.split(f'id="{table}"', 1)[1].split("</table>", 1)[0]
+    found = re.search(rf'<tr data-name="{re.escape(name)}">(.*?)</tr>', part, re.S)
+    if not found:
+        return []
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", found[1], re.S)
+    ]
+
+
+def test_the_real_engines_morning_shows_on_today_and_in_the_csv(
+    console_app: Callable[[], Browser], engine: QueueEngine, peer: Peer, topics: Topics
+) -> None:
+    browser = manager(console_app)
+    for i in range(3):
+        peer.publish(topics.ticket_request, TicketRequest(f"k-{i}", "general", now()).payload())
+    for i, action in enumerate(("next", "done", "next")):
+        peer.publish(
+            topics.counter_request("2"), CounterRequest(f"b-{i}", "2", action, now()).payload()
+        )
+    peer.publish(topics.counter_rating("2"), Rating("r-1", "2", "A001", 3, 3, now()).payload())
+
+    def counter_two() -> list[str]:
+        return cells(browser.client.get("/manager/today").text, "counters", "2")
+
+    assert wait_until(lambda: counter_two()[5:6] == ["1"], timeout=15), counter_two()
+    assert counter_two()[1] == "2" and counter_two()[6] == "100 %"  # called A001, A002; 3 of 3
+    general = cells(browser.client.get("/manager/today").text, "services", "general")
+    assert general[1:4] == ["3", "1", "2"]  # tickets, waiting now, served
+    day = now().date().isoformat()
+    download = browser.client.get(f"/manager/figures.csv?from={day}&to={day}")
+    assert download.status_code == 200, download.text
+    rows = {(r[1], r[2]): r for r in csv.reader(io.StringIO(download.text))}
+    assert rows[("service", "general")][:6] == [day, "service", "general", "3", "2", "0"]
+    assert rows[("counter", "2")][FIGURE_COLUMNS.index("rated")] == "1"
