@@ -1,18 +1,20 @@
 """The console's screenshots for the README, from a staged lobby: a private mosquitto, the
-real queue engine with a morning's tickets, `callboard console`, and a peer publishing
-what other devices would (their statuses, and the day's figures as the contract gives
-them), photographed by headless chromium at a teller's 1366x768 and a phone's width.
+real queue engine whose store has lived through a morning (three hours of tickets, calls,
+no-shows and ratings, fed to the engine's own store at the times they happened), `callboard
+console`, and a peer publishing what other devices would (their statuses, a notice),
+photographed by headless chromium at a teller's 1366x768 and a phone's width.
 
     .venv/bin/python -m tests.console.screenshots docs     (docs/screenshots.sh runs it)
 """
 
 from __future__ import annotations
 
+import random
 import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
@@ -20,8 +22,17 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from callboard.demo.broker import PrivateBroker, free_port
 from config import load_config
+from config.settings import Config
 from engine.service import QueueEngine
-from lobby.contract import CounterRequest, Notice, NoticePage, TicketRequest, format_ts
+from engine.store import QueueStore
+from lobby.contract import (
+    CounterRequest,
+    Notice,
+    NoticePage,
+    Rating,
+    TicketRequest,
+    format_ts,
+)
 from lobby.topics import Topics
 from tests.conftest import Peer, config_text, wait_until
 from tests.console.browser import PHONE, TELLER_PC, log_in, new_chrome, wait
@@ -41,35 +52,52 @@ def status(device: str, role: str, state: str = "online", faults: tuple[str, ...
     }  # fmt: skip
 
 
-def figures(day: str) -> dict:
-    rows = [
-        [day, "service", "general", 46, 31, 3, 1, 9, 412.0, 905.0, 268.0, 24, 19],
-        [day, "service", "consult", 17, 13, 1, 0, 3, 188.0, 420.0, 315.0, 9, 8],
-        [day, "service", "vip", 5, 5, 0, 0, 0, 42.0, 75.0, 540.0, 4, 4],
-        [day, "service", "complaint", 4, 3, 0, 0, 1, 610.0, 960.0, 720.0, 2, 1],
-        [day, "service", "cashier", 11, 10, 0, 0, 1, 130.0, 260.0, 150.0, 3, 3],
-        [day, "counter", "1", 12, 12, 0, 0, 0, None, None, 402.0, 8, 8],
-        [day, "counter", "2", 15, 13, 2, 1, 0, None, None, 255.0, 10, 8],
-        [day, "counter", "3", 16, 14, 1, 0, 0, None, None, 281.0, 9, 7],
-        [day, "counter", "4", 10, 10, 1, 0, 0, None, None, 330.0, 6, 5],
-        [day, "counter", "5", 3, 3, 0, 0, 0, None, None, 720.0, 2, 1],
-        [day, "counter", "6", 10, 10, 0, 0, 0, None, None, 150.0, 3, 3],
-    ]
-    hours = {"9": [14, 150.0], "10": [23, 390.0], "11": [19, 520.0], "12": [9, 300.0],
-             "13": [12, 240.0], "14": [6, None]}  # fmt: skip
-    ts = format_ts(datetime.now().astimezone())
-    return {"v": 1, "day": day, "ts": ts, "rows": rows, "hours": hours}
+ARRIVALS = {"general": 34, "consult": 8, "vip": 3, "complaint": 2, "cashier": 12}
+"""Tickets an hour per service, the busy middle of a weekday morning."""
+SERVICE_MINUTES = {"1": 6, "2": 5, "3": 5, "4": 7, "5": 12, "6": 3}
+
+
+def a_morning(store: QueueStore, config: Config, end: datetime, seed: int = 7) -> None:
+    """Three hours (or since midnight) of a lobby, minute by minute, into the engine's store:
+    customers take tickets, each counter calls the next when free, one in twelve does not
+    come (skipped), and one served customer in two rates the counter."""
+    rng = random.Random(seed)
+    start = max(end - timedelta(hours=3), end.replace(hour=0, minute=1, second=0))
+    busy_until = {c.id: start for c in config.counters}
+    serving: dict[str, tuple[str, bool] | None] = {c.id: None for c in config.counters}
+    n = 0
+    minute = start
+    while minute < end:
+        for service, per_hour in ARRIVALS.items():
+            for _ in range(sum(rng.random() < per_hour / 60 / 3 for _ in range(3))):
+                n += 1
+                at = minute + timedelta(seconds=rng.randrange(40))  # the counters act at :50
+                store.apply(TicketRequest(f"k-{n}", service, at), at)
+        at = minute + timedelta(seconds=50)
+        for counter, free_at in busy_until.items():
+            if free_at > at:
+                continue
+            n += 1
+            if (now_serving := serving[counter]) is not None:
+                ticket, no_show = now_serving
+                store.apply(
+                    CounterRequest(f"b-{n}", counter, "skip" if no_show else "done", at), at
+                )
+                if not no_show and rng.random() < 0.5:
+                    score = rng.choices((3, 2, 1), (8, 2, 1))[0]
+                    store.apply(Rating(f"r-{n}", counter, ticket, score, 3, at), at)
+            n += 1
+            store.apply(CounterRequest(f"b-{n}", counter, "next", at), at)
+            called = store.counter_state(counter, at).ticket
+            no_show = rng.random() < 1 / 12
+            serving[counter] = (called, no_show) if called else None
+            minutes = 2 if no_show else rng.uniform(0.5, 1.6) * SERVICE_MINUTES.get(counter, 5)
+            busy_until[counter] = at + timedelta(minutes=minutes)
+        minute += timedelta(minutes=1)
 
 
 def stage(peer: Peer, topics: Topics) -> None:
-    """A morning: tickets taken, counters calling, devices saying how they are."""
-    now = datetime.now().astimezone
-    for n, service in enumerate(["general"] * 9 + ["consult"] * 3 + ["vip", "cashier"]):
-        peer.publish(topics.ticket_request, TicketRequest(f"k-{n}", service, now()).payload())
-    for n, counter in enumerate(["1", "3", "4", "2", "3", "2", "6"]):
-        request = CounterRequest(f"b-{n}", counter, "next", now())
-        peer.publish(topics.counter_request(counter), request.payload())
-        time.sleep(0.3)
+    """Devices saying how they are, and the lobby's notice."""
     for device, role, state, faults in (
         ("lobby-pi-1", "display", "online", ()),
         ("lobby-pi-2", "display", "online", ("no voice: espeak-ng has no voice cmn-latn-pinyin",)),
@@ -77,7 +105,6 @@ def stage(peer: Peer, topics: Topics) -> None:
         ("lobby-pi-3", "display", "offline", ()),
     ):
         peer.publish(topics.status(device), status(device, role, state, faults), retain=True)
-    peer.publish(topics.stats_today, figures(now().date().isoformat()), retain=True)
     peer.publish(topics.notice, NOTICE.payload(), retain=True)
 
 
@@ -132,6 +159,13 @@ def main(out: Path) -> int:
         config = load_config(folder / "callboard.toml")
         add_staff(config, "li.wei", "teller", ("2",))
         add_staff(config, "zhao.min", "manager")
+        store = QueueStore(folder / "q.sqlite3", config)
+        a_morning(store, config, datetime.now().astimezone() - timedelta(minutes=1))
+        if store.counter_state("2", datetime.now().astimezone()).ticket is None:
+            at = datetime.now().astimezone()  # li.wei's counter serves someone in the photos
+            store.apply(TicketRequest("k-last", "general", at), at)
+            store.apply(CounterRequest("b-last", "2", "next", at), at)
+        store.close()
         engine = QueueEngine(config, version="0.1.0")
         threading.Thread(target=engine.run, daemon=True).start()
         assert engine.ready.wait(30)
