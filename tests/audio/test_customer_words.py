@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from audio.announcer import LANGUAGE_GAP_S, REPEAT_GAP_S, Announcer, join_words
+from audio.announcer import LANGUAGE_GAP_S, REPEAT_GAP_S, Announcer, join_words, spoken_parts
 from audio.clips import ClipLibrary
 from audio.pcm import RATE, silence
 from audio.player import CHIME, WORDS
+from audio.reading import phonemes
 from audio.tts import EspeakNg
 from config import EXAMPLE, Config, load_config
 from lobby.contract import CallEvent, parse_call
@@ -199,3 +200,17 @@ def test_a_flood_with_apologies_and_languages_is_said_in_order_none_lost_silentl
     assert spoken == sorted(spoken)  # in the order they came
     assert len(spoken) + announcer.skipped == 80 and announcer.skipped > 0
     assert "calls came faster than speech" in caplog.text
+
+
+def test_english_says_oh_for_a_zero_digit_when_told(clips) -> None:
+    config = configured(zero="oh")
+    english = spoken_parts(config, call())[1]
+    assert english.tokens == ("Customer", "A", "oh", "two", "three", "please go to", "Counter 3")
+    assert phonemes("oh", voices(config)["en"]) == "'oU"  # "oh", not "zero" (z'i@roU)
+    oh, zero = clips.synthesize_now("en", "oh"), clips.get("en", "zero")
+    assert oh and zero and len(oh) < 0.8 * len(zero)  # one syllable for two
+    rounds = heard(config, clips, call())
+    assert rounds[0] == said(clips, words_of("zh"), english)
+    assert rounds[0] != said(clips, words_of("zh"), words_of("en"))
+    mandarin = spoken_parts(config, call())[0]
+    assert mandarin.tokens[1:5] == ("A", "零", "二", "三")  # Mandarin keeps its 零
