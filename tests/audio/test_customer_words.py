@@ -214,3 +214,10 @@ def test_english_says_oh_for_a_zero_digit_when_told(clips) -> None:
     assert rounds[0] != said(clips, words_of("zh"), words_of("en"))
     mandarin = spoken_parts(config, call())[0]
     assert mandarin.tokens[1:5] == ("A", "零", "二", "三")  # Mandarin keeps its 零
+
+
+def test_the_apology_is_among_the_words_synthesised_at_start() -> None:
+    wanted = needed_tokens(configured(apology_after_s=900))
+    assert APOLOGY["zh"] in wanted["zh"] and APOLOGY["en"] in wanted["en"]
+    never = needed_tokens(configured(apology_after_s=0))
+    assert APOLOGY["zh"] not in never["zh"] and APOLOGY["en"] not in never["en"]
