@@ -115,6 +115,51 @@ def how_long_and_what(config) -> None:  # type: ignore[no-untyped-def]
         print(f"    {' | '.join(text.replace('_|', '').strip() for text in said)}")
 
 
+def rounds_per_language(config) -> None:  # type: ignore[no-untyped-def]
+    """One round's words per language, alone (Mandarin, English and Cantonese, each at its
+    configured or default voice and rate), and with the apology a long wait opens with; then
+    the example's whole round (chime, Mandarin, English) with the apology."""
+    audio = dataclasses.replace(
+        config.audio, languages=("zh", "en", "yue"), repeat=1, chime=False, apology_after_s=900
+    )
+    every = dataclasses.replace(config, audio=audio)
+    library = clip_library(every, cache=False)
+    plain, sorry = call(23, "3"), dataclasses.replace(call(23, "3"), waited_s=1200)
+    lines = []
+    try:
+        for language in audio.languages:
+            alone = dataclasses.replace(
+                every, audio=dataclasses.replace(audio, languages=(language,))
+            )
+            announcer = Announcer(alone, library, Player())
+            lengths = [duration(announcer.whole_announcement(c)) for c in (plain, sorry)]
+            voice = voices(every)[language]
+            lines.append(
+                f"  {language} ({voice}, {audio.rate_for(language)} wpm): {lengths[0]:5.2f} s"
+                f"   with the apology: {lengths[1]:5.2f} s"
+            )
+        once = dataclasses.replace(
+            config,
+            audio=dataclasses.replace(config.audio, repeat=1, apology_after_s=900),
+        )
+        full = [
+            duration(Announcer(once, library, Player()).whole_announcement(c))
+            for c in (plain, sorry)
+        ]
+        whole = dataclasses.replace(
+            config, audio=dataclasses.replace(config.audio, apology_after_s=900)
+        )
+        said = duration(Announcer(whole, library, Player()).whole_announcement(sorry))
+    finally:
+        library.close()
+    print("one round's words per language, A023 to counter 3 (no chime):")
+    print("\n".join(lines))
+    print(
+        f"  the example's round (chime, zh, en): {full[0]:5.2f} s; opening with the apology: "
+        f"{full[1]:5.2f} s; the whole announcement with it (apology once): {said:5.2f} s"
+    )
+
+
 def synthesis_costs(config, work: Path) -> None:  # type: ignore[no-untyped-def]
     worker = Pyttsx3Worker()
     try:
@@ -195,6 +240,7 @@ def main() -> int:
     args = parser.parse_args()
     config = load_config(EXAMPLE)
     how_long_and_what(config)
+    rounds_per_language(config)
     with tempfile.TemporaryDirectory() as work:
         synthesis_costs(config, Path(work))
         latency(config, args.calls, Path(work))

@@ -461,6 +461,7 @@ class QueueStore:
                 epoch=self.epoch,
                 request_id=request_id,
                 lang=called.lang,
+                waited_s=called.waited_s,
             )
             self._db.execute(
                 "INSERT INTO calls VALUES (?,?,?,?,?,?,?,?,?)",

@@ -101,6 +101,7 @@ MAX_PAGE_LINES = 8
 MAX_PAGE_LINE_CHARS = 50
 
 CALL_KINDS = ("call", "recall")
+MAX_WAITED_S = 10**6  # a CallEvent's waited_s: more than a day, so any real wait fits
 COUNTER_ACTIONS = ("next", "recall", "skip", "transfer", "pause", "resume", "call", "done")
 MAX_REASON_CHARS = 40
 
@@ -159,6 +160,8 @@ class CallEvent:
     """Which CounterRequest caused it (callboard's own optional field)."""
     lang: str | None = None
     """The language the customer chose at the ticket machine."""
+    waited_s: int | None = None
+    """Seconds from the ticket's issue to this call (callboard's own; absent on a recall)."""
 
     @classmethod
     def parse(cls, raw: bytes) -> CallEvent:
@@ -173,6 +176,7 @@ class CallEvent:
             epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
             request_id=fields.text("request_id", ID_RE, 128, required=False),
             lang=fields.text("lang", LANG_RE, 12, required=False),
+            waited_s=fields.opt_integer("waited_s", 0, MAX_WAITED_S),
         )
 
     def payload(self) -> bytes:
@@ -188,6 +192,7 @@ class CallEvent:
                     "epoch": self.epoch,
                     "request_id": self.request_id,
                     "lang": self.lang,
+                    "waited_s": self.waited_s,
                 }
             )
         )

@@ -12,7 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lobby.contract import COUNTER_ACTIONS, CounterRequest, Rating, TicketRequest
+from lobby.contract import (
+    COUNTER_ACTIONS,
+    MAX_WAITED_S,
+    CounterRequest,
+    Rating,
+    TicketRequest,
+)
 from lobby.pace import estimated_wait_s
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
@@ -48,6 +54,8 @@ class Called:
     service: str
     kind: str
     lang: str | None = None
+    waited_s: int | None = None
+    """Seconds from the ticket's issue to this call; None on a recall."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +208,8 @@ class QueueModel:
         ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
         ticket.first_called_at = ticket.first_called_at or now
         self.serving[counter] = ticket.number
-        effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang)
+        waited = waited_s(ticket.issued_at, now)
+        effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang, waited)
         effects.tickets.add(ticket.number)
         effects.counters.add(counter)
 
@@ -302,6 +311,12 @@ class QueueModel:
             return Effects(note=f"ticket {number} has been rated already")
         self.rated.add(number)
         return Effects(rated=Rated(number, counter, ticket.service, score, scale))
+
+
+def waited_s(issued_at: datetime, now: datetime) -> int:
+    """Whole seconds a ticket has waited, never below 0: a clock set back after the ticket
+    was issued (NTP correcting a Pi that booted on an old time) makes no negative wait."""
+    return min(MAX_WAITED_S, max(0, int((now - issued_at).total_seconds())))
 
 
 CounterRule = Callable[[QueueModel, CounterRequest, datetime], Effects]

@@ -17,16 +17,14 @@ from audio.announcer import Announcer
 from audio.clips import ClipLibrary, ClipsReady, default_cache_dir
 from audio.player import Player
 from audio.tts import open_engines
-from config.settings import Config
-from lobby.speech import DEFAULT_TEMPLATES, all_tokens, spoken_part
+from config.settings import DEFAULT_VOICES, Config
+from lobby.speech import all_tokens, spoken_part
 from screen.messages import Called, StatusChanged
 from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
 RETRY_S = 60.0
-# cmn-latn-pinyin, not cmn: espeak-ng 1.51's cmn reads most characters as pinyin spelt in
-# English ("hao four" for 号); this one reads them, and any pinyin, as Mandarin.
-DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}
+__all__ = ["DEFAULT_VOICES", "Voice", "clip_library", "needed_tokens", "sample_words", "voices"]
 SAMPLE_NUMBER = "023"
 
 
@@ -53,10 +51,10 @@ def sample_words(config: Config) -> dict[str, tuple[str, tuple[str, ...]]]:
     counter = config.counter(config.counters[0].id if config.counters else "1")
     out = {}
     for language in config.audio.languages:
-        template = config.audio.templates.get(language, DEFAULT_TEMPLATES[language])
+        template = config.audio.template_for(language)
         name = counter.spoken_name(language)
         reading = config.audio.reading.get(language, "digits")
-        part = spoken_part(language, template, ticket, name, reading)
+        part = spoken_part(language, template, ticket, name, reading, config.audio.zero)
         out[language] = (template.format(ticket=ticket, counter=name), part.tokens)
     return out
 
@@ -81,10 +79,12 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
     return {
         language: all_tokens(
             language,
-            audio.templates.get(language, DEFAULT_TEMPLATES[language]),
+            audio.template_for(language),
             prefixes,
             [c.spoken_name(language) for c in config.counters],
             audio.reading.get(language, "digits"),
+            audio.zero,
+            audio.apology_for(language) if audio.apology_after_s else "",
         )
         for language in audio.languages
     }

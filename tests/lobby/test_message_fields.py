@@ -112,6 +112,7 @@ MESSAGES: dict[str, Message] = {
             "epoch": "4e1e7a3e",
             "request_id": "b-1",
             "lang": "zh",
+            "waited_s": 1200,
         },
         {
             ("id",): ID,
@@ -123,6 +124,7 @@ MESSAGES: dict[str, Message] = {
             ("epoch",): EPOCH,
             ("request_id",): replace(ID, required=False),
             ("lang",): LANG,
+            ("waited_s",): Integer(0, c.MAX_WAITED_S, required=False),
         },
     ),
     "board": Message(

@@ -50,6 +50,7 @@ calls = st.builds(
     epoch=epochs,
     request_id=st.none() | ids,
     lang=langs,
+    waited_s=st.none() | st.integers(0, c.MAX_WAITED_S),
 )
 board_calls = st.builds(
     c.BoardCall, ids, tickets, counters, counters, moments, st.sampled_from(c.CALL_KINDS)
