@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from config.plugins import TTS_ENGINES, names
@@ -64,7 +65,17 @@ def _rates(r: Reader) -> dict[str, int]:
     return {lang: value for lang in SPEAKABLE} if isinstance(value, int) else dict(value)
 
 
-def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
+def _voice_pack(r: Reader, base: Path) -> Path | None:
+    """A folder, if it is there: one not there yet (the pack still being recorded or
+    copied) leaves the words to speech synthesis, and the voice and doctor say so."""
+    path = r.path("voice_pack", base)
+    if path is not None and path.exists() and not path.is_dir():
+        r.problem("voice_pack", str(path), "a folder of recorded WAV clips, but it is a file")
+        return None
+    return path
+
+
+def read_audio(r: Reader, languages: tuple[str, ...], base: Path = Path()) -> AudioSettings:
     """The [audio] table; the voice speaks the board's languages it can, unless told."""
     spoken = r.languages("languages", SPEAKABLE, "the voice speaks", False)
     if spoken is None:
@@ -93,6 +104,7 @@ def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
         rate=_rates(r),
         chime=r.flag("chime", True),
         quiet=tuple(_quiet(q) for q in r.tables("quiet")),
+        voice_pack=_voice_pack(r, base),
     )
     r.finish()
     return audio

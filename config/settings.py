@@ -142,6 +142,9 @@ class AudioSettings:
     """Play the chime before the words."""
     quiet: tuple[QuietHours, ...] = ()
     """Quieter or silent hours."""
+    voice_pack: Path | None = None
+    """A folder of recorded clips (<name>.wav, as `callboard voice-pack list` names them)
+    that say the words instead of speech synthesis; None: synthesis says everything."""
 
     def rate_for(self, language: str) -> int:
         return self.rate.get(language, DEFAULT_RATES.get(language, 160))
