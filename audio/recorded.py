@@ -224,7 +224,8 @@ def measure(pcm: bytes) -> Measured | None:
     start = max(0, first * width - int(RATE * LEAD_S))
     end = min(len(data), (last + 1) * width + int(RATE * TAIL_S))
     quiet = powers[: max(0, first - 2)] + powers[last + 3 :]
-    noise = db(sum(quiet) / len(quiet)) if len(quiet) * WINDOW_S >= 0.1 else None
+    # the room's level: the median of the windows nobody speaks in (a click is no room)
+    noise = db(sorted(quiet)[len(quiet) // 2]) if len(quiet) * WINDOW_S >= 0.1 else None
     speech = data[start:end].tobytes()
     peak = max((abs(v) for v in data[start:end]), default=0)
     return Measured(
