@@ -166,8 +166,8 @@ class Measured:
     """First and last sample of the speech (after the soft edges are added)."""
     peak_dbfs: float
     loudness_dbfs: float
-    noise_dbfs: float | None
-    """The background, measured where nobody speaks (None when there is too little of it)."""
+    noise_dbfs: float
+    """The background: the level of the quietest tenth of the recording."""
     clipped: int
     """Places where the recording hit full scale (three samples or more in a row)."""
 
@@ -223,9 +223,8 @@ def measure(pcm: bytes) -> Measured | None:
     first, last = found
     start = max(0, first * width - int(RATE * LEAD_S))
     end = min(len(data), (last + 1) * width + int(RATE * TAIL_S))
-    quiet = powers[: max(0, first - 2)] + powers[last + 3 :]
-    # the room's level: the median of the windows nobody speaks in (a click is no room)
-    noise = db(sorted(quiet)[len(quiet) // 2]) if len(quiet) * WINDOW_S >= 0.1 else None
+    # the room: the quietest tenth of the file (its pauses; a click is too short to count)
+    noise = db(sorted(powers)[len(powers) // 10])
     speech = data[start:end].tobytes()
     peak = max((abs(v) for v in data[start:end]), default=0)
     return Measured(

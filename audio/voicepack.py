@@ -167,7 +167,7 @@ def examine(spec: ClipSpec, path: Path, name: str) -> ClipReport:
     return report
 
 
-def _quality(loudness: float, noise: float | None, clipped: int) -> list[str]:
+def _quality(loudness: float, noise: float, clipped: int) -> list[str]:
     """What makes a usable clip sound worse than it could, each with what to do."""
     out = []
     if loudness < QUIET_DBFS:
@@ -180,7 +180,7 @@ def _quality(loudness: float, noise: float | None, clipped: int) -> list[str]:
             f"clipped in {clipped} place(s) (the recording hit full scale): record with less "
             "input level"
         )
-    if noise is not None and loudness - noise < MIN_SNR_DB:
+    if loudness - noise < MIN_SNR_DB:
         out.append(
             f"noisy: the room only {loudness - noise:.0f} dB below the voice (at least "
             f"{MIN_SNR_DB:g} dB): record in a quiet room"

@@ -171,6 +171,9 @@ def test_joins_between_clips_are_continuous_even_when_recorded_with_no_silence(
     at_joins = max(steps[i] for i in near if i < len(steps))
     # a tone's own steps are 2*pi*f/rate of its amplitude; a join may add little to that
     assert at_joins <= inside * 1.1, (at_joins, inside)
+    for piece in pieces:  # next to a synthesised word, or first and last: no step either
+        ends = samples(piece)
+        assert max(map(abs, [*ends[:10], *ends[-10:]])) < 200, (ends[:10], ends[-10:])
     quiet = [i for i, (a, b) in enumerate(segments(words.tobytes())) if b - a < RATE * 0.05]
     assert not quiet  # one continuous sound, no dip into silence between words
     assert len(segments(words.tobytes(), floor_dbfs=-60)) == 1
