@@ -8,17 +8,26 @@ import io
 import random
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from audio.pcm import RATE
-from audio.voicepack import clip_specs
+from audio.announcer import spoken_parts
+from audio.pcm import RATE, read_wav
+from audio.voicepack import clip_specs, load_pack
 from config import EXAMPLE, load_config
+from lobby.contract import CallEvent
 from lobby.errors import ConfigError
-from screen.voice import needed_tokens
+from screen.voice import needed_tokens, voices
 from tests.conftest import config_text, run_cli
-from tests.tone_pack import make_pack, write_tone, write_wav
+from tests.tone_pack import espeak_pack, make_pack, write_tone, write_wav
+
+
+def call_of(ticket: str, counter: str) -> CallEvent:
+    return CallEvent.parse(
+        CallEvent("c-1", ticket, counter, "general", "call", datetime.now().astimezone()).payload()
+    )
 
 
 def example_with_pack(tmp_path: Path, folder: str = "voice") -> Path:
@@ -175,8 +184,9 @@ def test_without_sox_a_clip_in_another_format_is_named_and_the_rest_are_used(
     result = run_cli("voice-pack", "check", "--config", str(path), env={"PATH": str(bare)})
     assert result.returncode == 1
     assert (
-        "zh-phrase-办理业务.wav: 44100 Hz stereo 24-bit: needs sox to convert (sudo apt install sox), "
-        "or save it as mono 16-bit 22050 Hz; speech synthesis says it instead"
+        "zh-phrase-办理业务.wav: 44100 Hz stereo 24-bit: needs sox to convert "
+        "(sudo apt install sox), or save it as mono 16-bit 22050 Hz; speech synthesis says "
+        "it instead"
     ) in result.stdout.splitlines()
     assert result.stdout.splitlines()[-1].endswith("32 of 47 clips ready, 15 unusable; "
                                                    "speech synthesis says the rest")  # fmt: skip
@@ -212,3 +222,23 @@ def test_doctor_counts_the_clips_and_sends_a_broken_pack_to_check(tmp_path, site
         f"FIX  voice pack {folder}: 23 of 47 clips ready, 23 missing, 1 unusable; speech "
         "synthesis says the rest; callboard voice-pack check lists them"
     ) in found.stdout.splitlines()
+
+
+def test_say_speaks_with_the_packs_recorded_speech(tmp_path: Path) -> None:
+    """A pack of real speech (espeak-ng at pitch 90, as another person's voice): every word
+    of the announcement is its clip's own samples, as loaded."""
+    path = example_with_pack(tmp_path)
+    config = load_config(path)
+    specs = all_specs()
+    espeak_pack(tmp_path / "voice", specs, voices(config))
+    result = run_cli("say", "--config", str(path), "--ticket", "C105", "--counter", "5",
+                     "--out", str(tmp_path / "c105.wav"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    heard = read_wav(tmp_path / "c105.wav")
+    loaded = load_pack(tmp_path / "voice", specs).usable()
+    tokens = [(p.language, t) for p in spoken_parts(config, call_of("C105", "5")) for t in p.tokens]
+    assert len(tokens) >= 12
+    for language, token in tokens[1:]:  # the first sounds over the chime
+        clip = loaded[(language, token)]
+        middle = clip[len(clip) // 2 - 882 : len(clip) // 2 + 882]  # 40 ms of it
+        assert heard.count(middle) == 2, (language, token)  # said twice
