@@ -12,10 +12,14 @@ import dataclasses
 import itertools
 import json
 import math
+import re
 import statistics
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from audio.announcer import join_words, spoken_parts
 from audio.clips import ClipLibrary
@@ -187,3 +191,40 @@ def test_a_click_before_the_word_is_not_kept(tmp_path: Path) -> None:
     assert clip.pcm is not None and not clip.problems
     assert 0.55 < len(clip.pcm) / 2 / RATE < 0.57  # the tone, 20 ms before and 40 after
     assert max(abs(v) for v in samples(clip.pcm)[: int(RATE * 0.02)]) < 100
+
+
+SAFE_NAME = re.compile(r"[^\x00-\x1f/\\:*?\"<>|.][^\x00-\x1f/\\:*?\"<>|]*")
+
+
+EXAMPLE_CONFIG = load_config(EXAMPLE)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sets(
+        st.one_of(st.text("aAbB 1-.,号窗口", min_size=1, max_size=12), st.text(max_size=90)).filter(
+            str.strip
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
+@example({"please go to", "Please, go to", "please go to counter", "please go"})
+@example({"号" * 90, "号" * 89 + "窗", "窗口" * 30, "窗口" * 29 + "号"})
+def test_clip_names_are_safe_file_names_and_two_words_share_one_only_if_they_sound_alike(
+    words: set[str],
+) -> None:
+    specs = clip_specs(EXAMPLE_CONFIG, {"en": words, "zh": words})
+    for spec in specs:
+        assert SAFE_NAME.fullmatch(spec.name), spec.name
+        assert len(f"{spec.name}.wav".encode()) <= 255  # any Linux file system takes it
+    for spec in specs:
+        letters = {"".join(c for c in unicodedata.normalize("NFKC", t).casefold() if c.isalnum())
+                   for t in spec.tokens}  # fmt: skip
+        assert len(letters) == 1, spec  # one clip for two texts only if they sound alike
+    if "Please, go to" in words:
+        (shared,) = [s for s in specs if s.language == "en" and "please go to" in s.tokens]
+        assert shared.tokens == ("Please, go to", "please go to")
+        assert shared.name == "en-phrase-please-go-to"
+    said = {(s.language, t) for s in specs for t in s.tokens}
+    assert said == {(lang, w) for lang in ("en", "zh") for w in words}  # every word has one
