@@ -201,6 +201,8 @@ def _speech_windows(powers: list[float]) -> tuple[int, int] | None:
 
 
 def _clipped_places(data: array) -> int:
+    if not data or (max(data) < FULL_SCALE - 1 and min(data) > -FULL_SCALE):
+        return 0  # the usual case, at C speed
     places, run = 0, 0
     for value in data:
         if value >= FULL_SCALE - 1 or value <= -FULL_SCALE:
@@ -226,13 +228,14 @@ def measure(pcm: bytes) -> Measured | None:
     # the room: the quietest tenth of the file (its pauses; a click is too short to count)
     noise = db(sorted(powers)[len(powers) // 10])
     speech = data[start:end].tobytes()
-    peak = max((abs(v) for v in data[start:end]), default=0)
+    kept = data[start:end]
+    peak = max(max(kept), -min(kept)) if kept else 0
     return Measured(
         speech=(start, end),
         peak_dbfs=20 * math.log10(peak / 32768) if peak else -math.inf,
         loudness_dbfs=loudness_dbfs(speech),
         noise_dbfs=noise,
-        clipped=_clipped_places(data[start:end]),
+        clipped=_clipped_places(kept),
     )
 
 
@@ -251,11 +254,17 @@ def prepared(pcm: bytes, found: Measured, target_dbfs: float = TARGET_DBFS) -> b
     """The speech alone, with soft edges, at the target loudness (never past the peak
     limit); DC offset removed, as cheap microphones have one."""
     data = samples(pcm)[found.speech[0] : found.speech[1]]
-    offset = round(sum(data) / len(data)) if data else 0
-    gain_db = min(target_dbfs - found.loudness_dbfs, PEAK_LIMIT_DBFS - found.peak_dbfs)
+    if not data:
+        return b""
+    offset = sum(data) / len(data)
+    peak = max(max(data) - offset, offset - min(data))
+    gain_db = target_dbfs - found.loudness_dbfs
+    if peak > 0:  # never past the limit, so never clipped: no clamp per sample
+        gain_db = min(gain_db, PEAK_LIMIT_DBFS - 20 * math.log10(peak / 32768))
     gain = 10 ** (gain_db / 20)
-    out = array("h", (max(-32768, min(32767, round((v - offset) * gain))) for v in data))
-    return faded(out).tobytes()
+    # (v - offset) * gain, with the loops in C: a pack of 100 clips is read in a second
+    scaled = map((-offset * gain).__add__, map(gain.__mul__, data))
+    return faded(array("h", map(int, scaled))).tobytes()
 
 
 def crossfaded(first: bytes, second: bytes, seconds: float = CROSSFADE_S) -> bytes:
