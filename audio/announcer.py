@@ -20,6 +20,7 @@ from audio.chime import WORDS_AFTER_S, chime_pcm
 from audio.clips import ClipLibrary
 from audio.pcm import RATE, samples, silence
 from audio.player import CHIME, WORDS
+from audio.recorded import joined
 from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import CallEvent
@@ -99,6 +100,7 @@ def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
     said: list[bytes] = []
     for part in parts:
         pieces: list[bytes] = []
+        recorded: list[bool] = []
         for token in part.tokens:
             clip = clips.get(part.language, token)
             if clip is None:
@@ -107,8 +109,9 @@ def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
                 pieces = []
                 break
             pieces.append(clip)
+            recorded.append(clips.from_pack(part.language, token))
         if pieces:
-            said.append(silence(TOKEN_GAP_S).join(pieces))
+            said.append(joined(pieces, recorded, silence(TOKEN_GAP_S)))
     return silence(LANGUAGE_GAP_S).join(said)
 
 

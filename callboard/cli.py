@@ -25,6 +25,7 @@ from callboard.inputs import (
     writable_or_exit,
 )
 from callboard.ticket_print import CommandLinePrinter, cmd_ticket_preview, printer_uri
+from callboard.voice_pack import add_parser as add_voice_pack_parser
 from config import EXAMPLE, Config, load_config
 from lobby.errors import CallboardError, ConfigError, ContractError
 
@@ -177,6 +178,12 @@ def said_how(config: Config, call: CallEvent) -> str:
             else "; no apology (apology_after_s = 0)"
         )
     return line
+
+
+def cmd_voice_pack(args: argparse.Namespace) -> int:
+    from callboard.voice_pack import run
+
+    return run(_config_or_exit(args.config), args)
 
 
 def cmd_buttons(args: argparse.Namespace) -> int:
@@ -470,6 +477,8 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--out", type=file_of_kind(".wav"), required=True, help="the WAV to write")
     say.add_argument("--no-cache", action="store_true", help="synthesise every clip afresh")
     say.set_defaults(func=cmd_say)
+
+    add_voice_pack_parser(sub, cmd_voice_pack)
 
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)

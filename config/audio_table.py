@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from config.plugins import TTS_ENGINES, names
@@ -101,7 +102,17 @@ def _apologies(r: Reader, spoken: tuple[str, ...], after_s: int) -> dict[str, st
     return said
 
 
-def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
+def _voice_pack(r: Reader, base: Path) -> Path | None:
+    """A folder, if it is there: one not there yet (the pack still being recorded or
+    copied) leaves the words to speech synthesis, and the voice and doctor say so."""
+    path = r.path("voice_pack", base)
+    if path is not None and path.exists() and not path.is_dir():
+        r.problem("voice_pack", str(path), "a folder of recorded WAV clips, but it is a file")
+        return None
+    return path
+
+
+def read_audio(r: Reader, languages: tuple[str, ...], base: Path = Path()) -> AudioSettings:
     """The [audio] table; the voice speaks the board's languages it can, unless told."""
     templates = _per_language(
         r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
@@ -144,6 +155,7 @@ def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
         apology_after_s=apology_after_s,
         apologies=_apologies(r, spoken, apology_after_s),
         zero=r.get("zero", lambda v: v in ZEROS, '"zero" or "oh"', "zero"),
+        voice_pack=_voice_pack(r, base),
     )
     r.finish()
     return audio

@@ -162,6 +162,9 @@ class AudioSettings:
     waiting."""
     zero: str = "zero"
     """How English reads a 0 in a ticket read digit by digit: "zero" or "oh"."""
+    voice_pack: Path | None = None
+    """A folder of recorded clips (<name>.wav, as `callboard voice-pack list` names them)
+    that say the words instead of speech synthesis; None: synthesis says everything."""
 
     def template_for(self, language: str) -> str:
         """The wording of a call in a language (the config checked that there is one)."""

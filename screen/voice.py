@@ -11,12 +11,14 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from audio.announcer import Announcer
 from audio.clips import ClipLibrary, ClipsReady, default_cache_dir
 from audio.player import Player
 from audio.tts import open_engines
+from audio.voicepack import ClipSpec, clip_specs
 from config.settings import DEFAULT_VOICES, Config
 from lobby.speech import all_tokens, spoken_part
 from screen.messages import Called, StatusChanged
@@ -69,7 +71,14 @@ def clip_library(
         rates={language: audio.rate_for(language) for language in audio.languages},
         cache_dir=default_cache_dir() if cache else None,
         notify=notify,
+        pack=pack_clips(config),
     )
+
+
+def pack_clips(config: Config) -> tuple[Path, list[ClipSpec]] | None:
+    """The voice pack's folder and every clip the config needs from it (None: no pack)."""
+    folder = config.audio.voice_pack
+    return None if folder is None else (folder, clip_specs(config, needed_tokens(config)))
 
 
 def needed_tokens(config: Config) -> dict[str, set[str]]:
