@@ -38,3 +38,30 @@ class BoardTaken:
 @dataclass(frozen=True)
 class StatusChanged:
     """A figure worth telling monitoring about changed (a fault came or went)."""
+
+
+@dataclass(frozen=True)
+class RatingInvited:
+    """The counter's rating pad invites the customer just served to rate: the counter
+    screen shows the faces until ``until`` (the loop's monotonic clock)."""
+
+    ticket: str
+    scale: int
+    until: float
+
+
+@dataclass(frozen=True)
+class RatingPressed:
+    """A face was chosen (a GPIO button of the pad or a touch on the counter screen):
+    ``score`` from 1 (unhappy) to the pad's scale (happy)."""
+
+    score: int
+
+
+@dataclass(frozen=True)
+class RatingClosed:
+    """The invitation ended: rated (``score``, the screen thanks the customer) or not (None:
+    the time ran out, or the next customer was called)."""
+
+    ticket: str
+    score: int | None
