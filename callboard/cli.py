@@ -296,7 +296,7 @@ def _take_ticket(
 
     from lobby.contract import TicketIssued, TicketRequest
     from lobby.topics import Topics
-    from mqtt_client.client import new_client
+    from mqtt_client.client import detect_protocol, new_client
 
     topics = Topics(config.mqtt.topic_root, config.site)
     request_id = f"k-{config.device}-{uuid.uuid4().hex[:12]}"
@@ -310,6 +310,7 @@ def _take_ticket(
         if issued.request_id == request_id:
             answers.put(issued)
 
+    detect_protocol(config.mqtt)  # MQTT 5, or 3.1.1 where the broker speaks only that
     client = new_client(config.mqtt, f"callboard-ticket-{uuid.uuid4().hex[:8]}")
     client.on_message = on_message
     try:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from config.settings import Config
-from mqtt_client.client import new_client
+from mqtt_client.client import detect_protocol, new_client, protocol_for
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ def check_broker(config: Config, timeout_s: float = 5.0) -> Finding:
         done.set()
 
     try:  # a CA file that is not one fails here, as an unreachable broker does below
+        detect_protocol(settings, timeout_s)  # which MQTT it speaks ("auto")
         client = new_client(settings, f"callboard-doctor-{os.getpid()}")
         client.on_connect = on_connect
         client.connect(settings.host, settings.port, 10)
@@ -55,7 +56,8 @@ def check_broker(config: Config, timeout_s: float = 5.0) -> Finding:
             "password_file and the broker's password file and ACL",
         )
     security = "TLS" if settings.tls else "no TLS"
-    return Finding(True, "broker", f"{where} accepts this device ({security})")
+    version = protocol_for(settings)
+    return Finding(True, "broker", f"{where} accepts this device ({security}, MQTT {version})")
 
 
 def check_fonts(config: Config) -> Finding:

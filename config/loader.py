@@ -68,6 +68,9 @@ def _mqtt(r: Reader, base: Path) -> MqttSettings:
         ca_file=ca_file,
         cert_file=r.path("cert_file", base),
         key_file=r.path("key_file", base),
+        protocol=r.text(
+            "protocol", "auto", re.compile(r"auto|5|3\.1\.1"), '"auto", "5" or "3.1.1"'
+        ),
     )
     r.finish()
     missing = False

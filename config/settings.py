@@ -35,6 +35,8 @@ class MqttSettings:
     """Client certificate, for brokers that require one."""
     key_file: Path | None = None
     """Private key of the client certificate."""
+    protocol: str = "auto"
+    """MQTT version: "5", "3.1.1", or "auto" (5 where the broker speaks it, else 3.1.1)."""
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,8 @@ class ConsoleLink(Session):
         t = self.topics
         return [
             t.board,
-            t.counter_state("+"),
-            t.status("+"),
+            *self.counter_states(),
+            t.status("+"),  # device ids are not in the config: see README, RabbitMQ
             t.notice,
             t.branch_notice,
             t.stats_today,

@@ -34,10 +34,10 @@ from lobby.errors import ContractError
 from lobby.topics import Topics
 from mqtt_client.client import (
     SESSION_TAKEN_OVER,
+    connect_options,
     expiring,
     new_client,
     no_delay,
-    session_properties,
     will_properties,
 )
 from mqtt_client.session import QOS, Deliver, Session, utc_now
@@ -190,7 +190,11 @@ class ServingLink:
         self._closing = False
         self._acking = False
         self.client = new_client(
-            config.mqtt, f"callboard-engine-{config.site}", reconnect=False, manual_ack=True
+            config.mqtt,
+            f"callboard-engine-{config.site}",
+            reconnect=False,
+            manual_ack=True,
+            keep_session=True,  # one id per site: its queue is the next engine's
         )
         free = EngineLease("free", held.instance, held.device, held.ts, held.epoch)
         self.client.will_set(
@@ -198,7 +202,7 @@ class ServingLink:
             free.payload(),
             qos=QOS,
             retain=True,
-            properties=will_properties(WILL_DELAY_S),
+            properties=will_properties(self.client, WILL_DELAY_S),
         )
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -222,8 +226,7 @@ class ServingLink:
                 settings.host,
                 settings.port,
                 settings.keepalive,
-                clean_start=False,
-                properties=session_properties(SERVING_SESSION_S),
+                **connect_options(self.client, SERVING_SESSION_S, clean_start=False),
             )
         except (OSError, ValueError) as exc:
             _LOG.debug("serving connection failed: %s", exc)
@@ -249,7 +252,7 @@ class ServingLink:
         """Publish and wait for the broker to have it; False if it could not be confirmed."""
         if self.lost.is_set():
             return False
-        info = self.client.publish(topic, payload, QOS, retain, expiring(expiry_s))
+        info = self.client.publish(topic, payload, QOS, retain, expiring(self.client, expiry_s))
         try:
             info.wait_for_publish(timeout_s)
         except (RuntimeError, ValueError):

@@ -36,7 +36,7 @@ class KioskLink(Session):
 
     def subscriptions(self) -> list[str]:
         t = self.topics
-        return [t.ticket_issued, t.board, t.counter_state("+")]
+        return [t.ticket_issued, t.board, *self.counter_states()]
 
     def ask(self, request: TicketRequest) -> None:
         self.publish(self.topics.ticket_request, request.payload(), expiry_s=self._request_expiry)

@@ -49,7 +49,7 @@ class MqttLink(Session):
 
     def subscriptions(self) -> list[str]:
         t = self.topics
-        return [t.call, t.board, t.notice, t.branch_notice, t.counter_state("+")]
+        return [t.call, t.board, t.notice, t.branch_notice, *self.counter_states()]
 
     def publish_ack(self, call_id: str, event: str, moment: datetime) -> None:
         """Proof that a call reached the screen or the speaker; queued by paho while offline.

@@ -32,7 +32,15 @@ from config.settings import Config
 from lobby.contract import DeviceStatus
 from lobby.errors import ContractError
 from lobby.topics import Topics
-from mqtt_client.client import expiring, new_client, no_delay, session_properties
+from mqtt_client.client import (
+    connect_options,
+    detect_protocol,
+    expiring,
+    known_protocol,
+    new_client,
+    no_delay,
+    protocol_for,
+)
 
 _LOG = logging.getLogger(__name__)
 QOS = 1
@@ -92,16 +100,20 @@ class Session:
         self._twins: dict[str, DeviceStatus] = {}  # paho's thread only
         self._faults: tuple[str, ...] = ()  # replaced whole
         self.warn = RateLimitedLog(_LOG)
-        self.client = new_client(config.mqtt, self.client_id)
-        self.client.will_set(
-            self._status_topic, self.status_payload("offline"), qos=QOS, retain=True
-        )
-        self.client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
-        self.client.on_connect = self._on_connect
-        self.client.on_connect_fail = self._on_connect_fail
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_message = self._on_message
-        self.client.on_subscribe = self._on_subscribe
+        self._stopped = threading.Event()
+        self.client = self._new_client()
+
+    def _new_client(self) -> mqtt.Client:
+        """The client for the version the broker speaks, as far as this process knows."""
+        client = new_client(self.config.mqtt, self.client_id)
+        client.will_set(self._status_topic, self.status_payload("offline"), qos=QOS, retain=True)
+        client.reconnect_delay_set(RECONNECT_MIN_S, RECONNECT_MAX_S)
+        client.on_connect = self._on_connect
+        client.on_connect_fail = self._on_connect_fail
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
+        return client
 
     # What subclasses say
 
@@ -110,8 +122,15 @@ class Session:
         return f"callboard-{self.config.site}-{self.device}-{self.instance}"
 
     def subscriptions(self) -> list[str]:
-        """Topics to (re)subscribe at every connect."""
+        """Topics to (re)subscribe at every connect. A retained topic is named exactly
+        (RabbitMQ gives a retained message only to a subscription to its very topic), and
+        a wildcard is kept for what cannot be named; none overlaps another, so mosquitto
+        sends nothing twice."""
         return []
+
+    def counter_states(self) -> list[str]:
+        """Each counter's retained state topic, by name (every counter of the config)."""
+        return [self.topics.counter_state(counter.id) for counter in self.config.counters]
 
     def accept(self, topic: str, payload: bytes) -> None:
         """A message arrived (on paho's thread): validate it and hand it over."""
@@ -127,20 +146,50 @@ class Session:
     # Life
 
     def start(self) -> None:
-        """Connect in the background; paho retries forever, with backoff, until ``stop``."""
+        """Connect in the background; paho retries forever, with backoff, until ``stop``.
+        With ``[mqtt] protocol = "auto"`` the broker is first asked which MQTT it speaks (on
+        a thread of its own, as long as it takes the broker to answer)."""
+        if known_protocol(self.config.mqtt):
+            self._connect()
+            return
+        thread = threading.Thread(target=self._detect_then_connect, name="mqtt-version")
+        self._network_thread = thread
+        thread.start()
+
+    def _detect_then_connect(self) -> None:
+        settings = self.config.mqtt
+        wait = RECONNECT_MIN_S
+        while not self._stopping and detect_protocol(settings) is None:
+            self.warn.warning(
+                "detect", "the broker at %s:%d does not answer yet", settings.host, settings.port
+            )
+            self._stopped.wait(wait)
+            wait = min(wait * 2, RECONNECT_MAX_S)
+        if self._stopping:
+            return
+        if protocol_for(settings) != "5":
+            self.client = self._new_client()
+        self._network_thread = None  # paho's own thread reports from now on
+        self._connect()
+
+    def _connect(self) -> None:
         settings = self.config.mqtt
         _LOG.info("connecting to the broker at %s:%d", settings.host, settings.port)
         self.client.connect_async(
             settings.host,
             settings.port,
             settings.keepalive,
-            properties=session_properties(self.session_expiry_s),
+            **connect_options(self.client, self.session_expiry_s),
         )  # a clean start the first time, this session resumed after a lost connection
         self.client.loop_start()
 
     def stop(self, timeout_s: float = 2.0) -> None:
         """Say ``offline`` (retained) while still connected, then disconnect cleanly."""
         self._stopping = True
+        self._stopped.set()
+        detecting = self._network_thread
+        if detecting is not None and detecting.name == "mqtt-version":
+            detecting.join(timeout_s)  # still asking the broker its version: nothing to close
         if self._connected.is_set():
             info = self.client.publish(
                 self._status_topic, self.status_payload("offline"), qos=QOS, retain=True
@@ -210,7 +259,7 @@ class Session:
     ) -> mqtt.MQTTMessageInfo:
         """QoS 1; queued by paho while the broker is away; ``expiry_s``: MQTT 5 expiry."""
         return self.client.publish(
-            topic, payload, qos=QOS, retain=retain, properties=expiring(expiry_s)
+            topic, payload, qos=QOS, retain=retain, properties=expiring(self.client, expiry_s)
         )
 
     def refuse(self, topic: str, reason: str) -> None:
