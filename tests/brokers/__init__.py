@@ -1,0 +1,100 @@
+"""Brokers other than the session's mosquitto, started by the tests on free loopback ports:
+Debian's RabbitMQ with its MQTT plugin (the broker a bank may already run), and a central
+mosquitto with site brokers bridged to it (the branch network of issue 16)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from callboard.demo.broker import BrokerError, PrivateBroker, free_port
+
+RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # not /usr/sbin's: that one su's
+
+
+class PrivateRabbit:
+    """A RabbitMQ node of our own: MQTT on 127.0.0.1:``port``, no AMQP listener, anonymous
+    MQTT allowed (as the guest user), everything in a temporary folder."""
+
+    def __init__(self) -> None:
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self._dir = Path(tempfile.mkdtemp(prefix="callboard-rabbit-"))
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 90.0) -> PrivateRabbit:
+        if not Path(RABBITMQ_SERVER).is_file():
+            raise BrokerError("rabbitmq-server is not installed: sudo apt install rabbitmq-server")
+        (self._dir / "rabbitmq.conf").write_text(
+            "listeners.tcp = none\n"
+            f"mqtt.listeners.tcp.default = {self.host}:{self.port}\n"
+            "mqtt.allow_anonymous = true\n"
+            "mqtt.default_user = guest\n"
+            "mqtt.default_pass = guest\n"
+            "loopback_users = none\n"
+        )
+        (self._dir / "enabled_plugins").write_text("[rabbitmq_mqtt].\n")
+        env = {
+            **os.environ,
+            "HOME": str(self._dir),  # the Erlang cookie goes here
+            "RABBITMQ_NODENAME": f"callboard{self.port}@localhost",
+            "RABBITMQ_CONFIG_FILE": str(self._dir / "rabbitmq"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self._dir / "enabled_plugins"),
+            "RABBITMQ_MNESIA_BASE": str(self._dir / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self._dir / "log"),
+            "RABBITMQ_PLUGINS_EXPAND_DIR": str(self._dir / "plugins"),
+            "RABBITMQ_PID_FILE": str(self._dir / "pid"),
+            "RABBITMQ_NODE_PORT": "0",
+            "RABBITMQ_DIST_PORT": str(free_port()),
+        }
+        self._process = subprocess.Popen(
+            [RABBITMQ_SERVER],
+            env=env,
+            cwd=self._dir,
+            stdout=(self._dir / "out.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its Erlang processes are stopped as one group
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise BrokerError(f"rabbitmq-server exited at start: {self.log()[-2000:]}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise BrokerError(f"rabbitmq-server did not listen on {self.port} within {timeout_s} s")
+
+    def log(self) -> str:
+        path = self._dir / "out.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def bridged_site(central: PrivateBroker, bridge_section: str) -> PrivateBroker:
+    """A site's mosquitto whose config carries ``bridge_section`` (from ``callboard
+    bridge-config``), persistent so that its bridge queue survives as a real one would."""
+    site = PrivateBroker(extra_config=bridge_section)
+    return site
