@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from callboard import __version__
+from callboard.bridge_config import add_parser as add_bridge_parser
 from callboard.console_run import add_parsers as add_console_parsers
 from callboard.inputs import (
     day,
@@ -178,6 +179,12 @@ def said_how(config: Config, call: CallEvent) -> str:
             else "; no apology (apology_after_s = 0)"
         )
     return line
+
+
+def cmd_bridge_config(args: argparse.Namespace) -> int:
+    from callboard.bridge_config import run
+
+    return run(args, _config_or_exit(args.config))
 
 
 def cmd_voice_pack(args: argparse.Namespace) -> int:
@@ -480,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.set_defaults(func=cmd_say)
 
     add_voice_pack_parser(sub, cmd_voice_pack)
+    add_bridge_parser(sub, cmd_bridge_config)
 
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)

@@ -9,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -93,8 +94,16 @@ class PrivateRabbit:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def bridged_site(central: PrivateBroker, bridge_section: str) -> PrivateBroker:
-    """A site's mosquitto whose config carries ``bridge_section`` (from ``callboard
-    bridge-config``), persistent so that its bridge queue survives as a real one would."""
-    site = PrivateBroker(extra_config=bridge_section)
-    return site
+def bridged_site(config_path: Path, port: int, central: PrivateBroker) -> PrivateBroker:
+    """The site's own mosquitto on ``port``, bridged to ``central`` by the very section that
+    ``callboard bridge-config`` writes for the config at ``config_path``."""
+    where = f"{central.host}:{central.port}"
+    command = ["bridge-config", "--config", str(config_path), "--no-tls", "--central", where]
+    result = subprocess.run(
+        [sys.executable, "-m", "callboard", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return PrivateBroker(port=port, extra_config=result.stdout).start()
