@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from config.plugins import TTS_ENGINES, names
@@ -64,8 +65,15 @@ def _rates(r: Reader) -> dict[str, int]:
     return {lang: value for lang in SPEAKABLE} if isinstance(value, int) else dict(value)
 
 
-def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
-    """The [audio] table; the voice speaks the board's languages it can, unless told."""
+MUSIC_ORDERS = ("shuffle", "folder")
+
+
+def read_audio(r: Reader, languages: tuple[str, ...], base: Path | None = None) -> AudioSettings:
+    """The [audio] table; the voice speaks the board's languages it can, unless told.
+
+    A music folder is only read as a path here: music is an extra, so a folder that is
+    missing (a USB stick pulled out) is said at run time and by ``doctor``, and never keeps
+    the board from starting."""
     spoken = r.languages("languages", SPEAKABLE, "the voice speaks", False)
     if spoken is None:
         spoken = tuple(lang for lang in languages if lang in SPEAKABLE)
@@ -93,6 +101,15 @@ def read_audio(r: Reader, languages: tuple[str, ...]) -> AudioSettings:
         rate=_rates(r),
         chime=r.flag("chime", True),
         quiet=tuple(_quiet(q) for q in r.tables("quiet")),
+        keep_awake=r.flag("keep_awake", True),
+        wake_noise=r.flag("wake_noise", False),
+        lead_in_s=r.number("lead_in_s", 0.0, 0.0, 3.0),
+        music=r.path("music", base or Path.cwd()),
+        music_volume=r.number("music_volume", 0.15, 0.0, 1.0),
+        music_order=r.get(
+            "music_order", lambda v: v in MUSIC_ORDERS, '"shuffle" or "folder"', "shuffle"
+        ),
+        music_duck=r.number("music_duck", 0.25, 0.0, 1.0),
     )
     r.finish()
     return audio

@@ -294,7 +294,7 @@ def parse_config(
         services=tuple(_service(s) for s in r.tables("services")),
         counters=tuple(_counter(c) for c in r.tables("counters")),
         display=_display(r.table("display"), base),
-        audio=read_audio(r.table("audio"), languages),
+        audio=read_audio(r.table("audio"), languages, base),
         buttons=_buttons(r.table("buttons")),
         kiosk=read_kiosk(r.table("kiosk")),
         console=read_console(r.table("console"), base),

@@ -142,6 +142,22 @@ class AudioSettings:
     """Play the chime before the words."""
     quiet: tuple[QuietHours, ...] = ()
     """Quieter or silent hours."""
+    keep_awake: bool = True
+    """Hold the audio output open from start to stop, fed without a break (a TV's HDMI audio
+    that sleeps when the stream stops swallows the next chime); false releases it when idle."""
+    wake_noise: bool = False
+    """Feed the output noise at about -84 dBFS instead of digital silence, for a TV or
+    soundbar that mutes or sleeps on silence even while the stream runs."""
+    lead_in_s: float = 0.0
+    """Seconds of the output's idle signal before a chime that follows 2 s of silence."""
+    music: Path | None = None
+    """A folder of the branch's licensed music (ogg, mp3, flac, wav, opus); None: no music."""
+    music_volume: float = 0.15
+    """The music's volume, 0 to 1 (quiet: it is background)."""
+    music_order: str = "shuffle"
+    """"shuffle" (a new order each pass through the folder) or "folder" (by file name)."""
+    music_duck: float = 0.25
+    """The music's level under announcements, as a share of ``music_volume``."""
 
     def rate_for(self, language: str) -> int:
         return self.rate.get(language, DEFAULT_RATES.get(language, 160))

@@ -105,7 +105,7 @@ class Voice(Part):
         self._config = config
         self._wall = wall
         self.clips = clip_library(config, notify)
-        self.player = Player()
+        self.player = Player(config.audio)
         self.announcer = Announcer(config, self.clips, self.player, on_spoken)
         self._retry_at = math.inf
         self._fault_logged: str | None = None
@@ -142,7 +142,9 @@ class Voice(Part):
     def tick(self, now: float) -> Sequence[object]:
         if now >= self._retry_at:
             self._open(now)
-        self.announcer.tick(now, self._wall().strftime("%H:%M"))
+        hhmm = self._wall().strftime("%H:%M")
+        self.announcer.tick(now, hhmm)
+        self.player.tick(now, self._config.audio.volume_at(hhmm))
         status = self.status()
         faults = (status["audio"], status["audio_faults"])
         if faults != self._reported:  # a fault (or its end) is reported soon
@@ -151,12 +153,14 @@ class Voice(Part):
         return NOTHING
 
     def next_wake(self, now: float) -> float:
-        return min(self.announcer.next_change(now), self._retry_at)
+        return min(self.announcer.next_change(now), self._retry_at, self.player.next_change(now))
 
     def status(self) -> Mapping[str, Any]:
         faults = dict(self.clips.faults)
         if self.player.fault:
             faults["speaker"] = self.player.fault
+        if self.player.music_fault:
+            faults["music"] = self.player.music_fault
         return {
             "audio": "fault" if faults else "ok",
             "audio_faults": faults,
