@@ -8,6 +8,7 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from config.settings import Config
 from mqtt_client.client import new_client
@@ -110,12 +111,51 @@ def check_audio(config: Config) -> list[Finding]:
         )
     finally:
         pygame.mixer.quit()
+    if config.audio.music is not None and config.audio.music_volume > 0:
+        findings.append(check_music(config.audio.music))
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         findings.append(Finding(False, "voice", "espeak-ng is missing: sudo apt install espeak-ng"))
         return findings
     findings += [check_voice(config, language, espeak) for language in config.audio.languages]
     return findings
+
+
+def check_music(folder: Path) -> Finding:
+    """The music folder's files, each opened by the decoder the daemon uses."""
+    import pygame
+
+    from audio.music import SUFFIXES
+
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError as exc:
+        return Finding(False, "music", f"folder {folder}: {exc.strerror or exc}")
+    if not files:
+        return Finding(False, "music", f"folder {folder} has no {'/'.join(SUFFIXES)} files")
+    broken = []
+    try:
+        pygame.mixer.init(frequency=22050, size=-16, channels=1)
+    except pygame.error:
+        return Finding(False, "music", f"{len(files)} file(s) in {folder}; no mixer to try them")
+    try:
+        for path in files:
+            try:
+                pygame.mixer.music.load(str(path))
+                pygame.mixer.music.unload()
+            except (pygame.error, OSError):
+                broken.append(path.name)
+    finally:
+        pygame.mixer.quit()
+    playable = len(files) - len(broken)
+    if broken:
+        named = ", ".join(broken[:3]) + (" …" if len(broken) > 3 else "")
+        return Finding(
+            False,
+            "music",
+            f"{playable} of {len(files)} file(s) in {folder} play; skipped: {named}",
+        )
+    return Finding(True, "music", f"{playable} file(s) in {folder} play")
 
 
 def check_voice(config: Config, language: str, espeak: str) -> Finding:
