@@ -146,7 +146,7 @@ class AudioSettings:
     """Hold the audio output open from start to stop, fed without a break (a TV's HDMI audio
     that sleeps when the stream stops swallows the next chime); false releases it when idle."""
     wake_noise: bool = False
-    """Feed the output noise at about -84 dBFS instead of digital silence, for a TV or
+    """Feed the output noise at about -80 dBFS instead of digital silence, for a TV or
     soundbar that mutes or sleeps on silence even while the stream runs."""
     lead_in_s: float = 0.0
     """Seconds of the output's idle signal before a chime that follows 2 s of silence."""
