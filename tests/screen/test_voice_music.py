@@ -18,7 +18,10 @@ from tests.conftest import Peer, wait_until
 
 def start_with_music(start_daemon, music: Path, sound: Path):  # type: ignore[no-untyped-def]
     def edit(text: str) -> str:
-        return text.replace("[audio]\n", f'[audio]\nmusic = "{music}"\nmusic_order = "folder"\n')
+        given = '# music = "/var/lib/callboard/music"'
+        assert given in text and 'music_order = "shuffle"' in text  # the example's lines
+        text = text.replace(given, f'music = "{music}"')
+        return text.replace('music_order = "shuffle"', 'music_order = "folder"')
 
     env = {"SDL_AUDIODRIVER": "disk", "SDL_DISKAUDIOFILE": str(sound)}
     return start_daemon(env=env, edit=edit)
