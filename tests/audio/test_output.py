@@ -9,12 +9,14 @@ whole from its first sample, where it should be, and what a lead-in and wake noi
 from __future__ import annotations
 
 import itertools
+import subprocess
 import time
 
 import pygame
 import pytest
 
 from audio.chime import chime_pcm
+from audio.music import DUCK_DOWN_S
 from audio.pcm import RATE, samples, silence
 from audio.player import CHIME, IDLE_S, NOISE_LSB, Player
 from config.settings import AudioSettings
@@ -33,11 +35,13 @@ def test_kept_awake_the_output_never_stops_and_the_chime_is_whole_from_its_first
     monkeypatch, tmp_path
 ) -> None:
     capture = use_disk_driver(monkeypatch, tmp_path / "out.raw")
-    player = CapturePlayer(capture, AudioSettings())
+    # (a release timer far shorter than the idle second: keep_awake holds the device anyway)
+    player = CapturePlayer(capture, AudioSettings(), release_after_s=0.2)
     assert player.open(), player.fault
     opened = time.monotonic()
     try:
         hold(player, 1.0)  # a second of nothing: the output runs on, silent
+        assert pygame.mixer.get_init() is not None
         assert player.begin(time.monotonic()) == 0.0  # awake: no lead-in is needed
         player.play(CHIME, chime_pcm(), 1.0)
         *_, written = player.clips[0]
@@ -119,6 +123,22 @@ def test_the_lead_in_comes_after_silence_not_between_calls_and_not_over_music() 
         assert player.begin(105.5) == 0.0  # the next call of a backlog: still awake
         player.end(110.0)
         assert player.begin(110.0 + IDLE_S + 0.1) == 0.5
+    finally:
+        player.close()
+
+
+def test_no_lead_in_over_music_the_fade_down_is_the_wait(tmp_path) -> None:
+    folder = tmp_path / "music"
+    folder.mkdir()
+    tune = ["synth", "5", "sine", "440", "vol", "0.3"]
+    subprocess.run(["sox", "-n", "-r", "22050", str(folder / "a.wav"), *tune], check=True)
+    player = Player(AudioSettings(lead_in_s=0.5, music=folder))
+    assert player.open(), player.fault
+    try:
+        player.tick(100.0, 0.8)
+        assert player.music is not None and player.music.playing
+        # The music keeps the output busy: after any silence, only its fade down is waited.
+        assert player.begin(100.0 + IDLE_S + 1.0) == pytest.approx(DUCK_DOWN_S)
     finally:
         player.close()
 
