@@ -89,9 +89,13 @@ def test_a_released_output_is_opened_again_with_the_lead_in_before_the_chime(
     out = capture.read()
     first = next(i for i, value in enumerate(out) if value)
     at = first - (first - int(lead * RATE)) % BUFFER  # the clip starts on a buffer
-    # The TV gets 0.6 s of running output first (a few buffers more while the mixer starts
-    # up); the chime follows it, whole.
-    assert 0.6 * RATE <= at <= 0.6 * RATE + 4 * BUFFER, at / RATE
+    clip_at = at - int(lead * RATE)
+    # The TV gets at least 0.6 s of running output first (more if the loop was slow to
+    # play it after the device opened); the chime follows it, whole.
+    assert clip_at >= 0 and written <= clip_at <= written + STDIO_LAG + 2 * BUFFER, (
+        written,
+        clip_at,
+    )
     assert out[at : at + len(chime)] == chime
     assert not any(out[:at])
 
@@ -106,7 +110,8 @@ def test_wake_noise_keeps_the_output_off_digital_silence_far_below_hearing(
         capture.wait(RATE)
     finally:
         player.close()
-    out = capture.read()[BUFFER:]
+    out = capture.read()
+    out = out[next(i for i, value in enumerate(out) if value) :]  # from the noise's start
     longest_zero_run = max(len(list(run)) for value, run in itertools.groupby(out) if not value)
     assert longest_zero_run < 16, longest_zero_run  # never a stretch of digital silence
     assert max(abs(v) for v in out) <= NOISE_LSB
