@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from config.settings import (
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
+from lobby.day import reset_inside
 from lobby.errors import ConfigError
 from lobby.wording import WORDED_LANGUAGES
 
@@ -44,6 +46,8 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+TV_POWER = ("auto", "cec", "blank", "none")
+CEC_DEVICE_RE = re.compile(r"/dev/cec[0-9]{1,2}")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -199,6 +203,15 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
+        tv_power=r.text(
+            "tv_power",
+            defaults.tv_power,
+            re.compile("|".join(TV_POWER)),
+            f"one of {', '.join(TV_POWER)}",
+        ),
+        tv_on_before_min=r.integer("tv_on_before_min", defaults.tv_on_before_min, 0, 240),
+        tv_off_after_min=r.integer("tv_off_after_min", defaults.tv_off_after_min, 0, 240),
+        cec_device=r.text("cec_device", "", CEC_DEVICE_RE, 'a CEC device like "/dev/cec0"'),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -262,6 +275,22 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                 )
 
 
+def _day_check(config: Config, problems: list[str]) -> None:
+    """The day's numbering restarts at ``[queue] reset_at``: never while the lobby is open
+    (the tickets of the morning and of the afternoon would be two days)."""
+    if config.hours.always or not HHMM_RE.fullmatch(config.queue.reset_at):
+        return
+    reset = time.fromisoformat(config.queue.reset_at)
+    inside = reset_inside(config.hours, reset)
+    if inside is not None:
+        day, span = inside
+        problems.append(
+            f"queue.reset_at: found {config.queue.reset_at!r}, inside the opening hours "
+            f"([hours] {day} = {span!r}); expected a time the lobby is closed (the day's "
+            'numbering restarts then), such as "04:00"'
+        )
+
+
 def _whole_lobby(r: Reader, config: Config) -> None:
     """A lobby has services to take tickets for and counters to call them to; a board
     with neither is a screen that can only ever say "please take a ticket"."""
@@ -304,6 +333,7 @@ def parse_config(
     r.finish()
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    _day_check(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
     if problems:
         raise ConfigError(source, problems)
