@@ -69,8 +69,11 @@ def test_before_opening_the_closed_page_then_the_board_at_the_opening_minute(
     assert morning.drawn("recent")[0] == "营业时间  Opening hours"
     assert "星期一至星期五 08:30-12:00, 13:30-17:00" in morning.drawn("recent")
     assert morning.voice.days == ["closed"]  # silent from the start
-    assert morning.daemon.router.next_wake(morning.clock.now) <= morning.clock.now + 60.01
-    morning.clock.step(60)  # 08:30: the loop wakes at the minute anyway
+    morning.clock.step(45)  # 08:29:45: the day part wakes the loop at the next minute
+    assert morning.daemon.day.next_wake(morning.clock.now) == pytest.approx(
+        morning.clock.now + 15, abs=0.05
+    )
+    morning.clock.step(15)  # 08:30
     morning.daemon.step(wait=0)
     assert "请取号，留意叫号屏" in morning.drawn("hero")  # the board, welcoming
     assert morning.voice.days == ["closed", "open"]
