@@ -197,16 +197,6 @@ class DisplaySettings:
     """How many earlier calls the recent list shows at most."""
     stale_after_s: int = 600
     """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
-    tv_power: str = "auto"
-    """Outside the opening hours: "cec" (the TV to standby and back through HDMI-CEC),
-    "blank" (a black screen, nothing redrawn), "auto" (CEC where the TV answers, else
-    blank) or "none" (the closed page all night)."""
-    tv_on_before_min: int = 15
-    """Minutes before opening the TV is switched on (it shows the closed page until then)."""
-    tv_off_after_min: int = 15
-    """Minutes after the lobby has closed (the last customer called) the TV is switched off."""
-    cec_device: str = ""
-    """The CEC device of the TV's HDMI port ("/dev/cec0"); empty: the first that has a TV."""
 
 
 @dataclass(frozen=True)

@@ -152,18 +152,6 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
             "display.screenshot: found a string '/tmp', expected a PNG file's path, not a folder",
         ),
         (
-            ("[[counters]]", '[display]\ntv_power = "dpms"\n[[counters]]'),
-            "display.tv_power: found a string 'dpms', expected one of auto, cec, blank, none",
-        ),
-        (
-            ("[[counters]]", '[display]\ncec_device = "/dev/video0"\n[[counters]]'),
-            "display.cec_device: found a string '/dev/video0', expected a CEC device like",
-        ),
-        (
-            ("[[counters]]", "[display]\ntv_off_after_min = -5\n[[counters]]"),
-            "display.tv_off_after_min: found an integer -5, expected an integer from 0 to 240",
-        ),
-        (
             ("[[counters]]", '[hours]\nmon = "08:30-17:00"\nclosing_minutes = 300\n[[counters]]'),
             "hours.closing_minutes: found an integer 300, expected an integer from 0 to 240",
         ),
