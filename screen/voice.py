@@ -21,7 +21,7 @@ from audio.tts import open_engines
 from audio.voicepack import ClipSpec, clip_specs
 from config.settings import DEFAULT_VOICES, Config
 from lobby.speech import all_tokens, spoken_part
-from screen.messages import Called, StatusChanged
+from screen.messages import Called, DayChanged, StatusChanged
 from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
 class Voice(Part):
     """Speaks calls for the screen; every method is for the main thread."""
 
-    handles = (Called, ClipsReady)
+    handles = (Called, ClipsReady, DayChanged)
 
     def __init__(
         self,
@@ -119,6 +119,8 @@ class Voice(Part):
         self._retry_at = math.inf
         self._fault_logged: str | None = None
         self._reported: tuple[object, ...] = ()
+        self._closed = False
+        """Outside the opening hours the lobby hears nothing (lobby/day.py)."""
 
     def start(self, now: float) -> None:
         self.clips.start()
@@ -144,7 +146,17 @@ class Voice(Part):
         return "" if self.clips.alive else "the speech synthesis thread has died"
 
     def handle(self, message: object, now: float) -> Sequence[object]:
-        if isinstance(message, Called) and message.announce:
+        if isinstance(message, DayChanged):
+            self._closed = not message.view.speaks
+        elif isinstance(message, Called) and message.announce and self._closed:
+            call = message.call
+            _LOG.info(
+                "call %s (%s to counter %s) is shown, not spoken: the lobby is closed",
+                call.id,
+                call.ticket,
+                call.counter,
+            )
+        elif isinstance(message, Called) and message.announce:
             self.announcer.announce(message.call, now)
         return NOTHING  # ClipsReady only wakes the loop: the next tick uses the clips
 

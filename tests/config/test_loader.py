@@ -178,6 +178,19 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
             ("[[counters]]", '[display]\nscreenshot = "/tmp"\n[[counters]]'),
             "display.screenshot: found a string '/tmp', expected a PNG file's path, not a folder",
         ),
+        (
+            ("[[counters]]", '[hours]\nmon = "08:30-17:00"\nclosing_minutes = 300\n[[counters]]'),
+            "hours.closing_minutes: found an integer 300, expected an integer from 0 to 240",
+        ),
+        (
+            (
+                "[[counters]]",
+                '[queue]\nreset_at = "09:00"\n[hours]\nmon = "08:30-17:00"\n[[counters]]',
+            ),
+            "queue.reset_at: found '09:00', inside the opening hours ([hours] mon = "
+            "'08:30-17:00'); expected a time the lobby is closed (the day's numbering restarts "
+            'then), such as "04:00"',
+        ),
     ],
 )
 def test_each_mistake_is_one_line_naming_the_key(
