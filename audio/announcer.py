@@ -20,10 +20,18 @@ from audio.chime import WORDS_AFTER_S, chime_pcm
 from audio.clips import ClipLibrary
 from audio.pcm import RATE, samples, silence
 from audio.player import CHIME, WORDS
+from audio.recorded import joined
 from config.journal import RateLimitedLog
 from config.settings import Config
 from lobby.contract import CallEvent
-from lobby.speech import DEFAULT_TEMPLATES, Spoken, repeats_for, spoken_part
+from lobby.speech import (
+    Spoken,
+    apologises,
+    apology_part,
+    repeats_for,
+    speaking_order,
+    spoken_part,
+)
 
 _LOG = logging.getLogger(__name__)
 # Between the clips of one language: each clip keeps a 20 ms soft edge (audio.pcm.trim), so
@@ -71,20 +79,29 @@ class _Current:
     ends: float = math.inf
 
 
-def spoken_parts(config: Config, call: CallEvent) -> list[Spoken]:
-    """The words of a call in each spoken language."""
+def spoken_parts(config: Config, call: CallEvent, again: bool = False) -> list[Spoken]:
+    """The words of a call in each spoken language, the customer's first (or alone); a long
+    wait's apology opens each language's call, in the first round only (``again``: a
+    repetition, said without it)."""
     audio = config.audio
     counter = config.counter(call.counter)
-    return [
-        spoken_part(
-            language,
-            audio.templates.get(language, DEFAULT_TEMPLATES[language]),
-            call.ticket,
-            counter.spoken_name(language),
-            audio.reading.get(language, "digits"),
+    sorry = not again and apologises(call.kind, call.waited_s, audio.apology_after_s)
+    parts: list[Spoken] = []
+    for language in speaking_order(audio.languages, call.lang, audio.customer_language):
+        apology = apology_part(language, audio.apology_for(language)) if sorry else None
+        if apology is not None and apology.tokens:
+            parts.append(apology)
+        parts.append(
+            spoken_part(
+                language,
+                audio.template_for(language),
+                call.ticket,
+                counter.spoken_name(language),
+                audio.reading.get(language, "digits"),
+                audio.zero,
+            )
         )
-        for language in audio.languages
-    ]
+    return parts
 
 
 def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
@@ -96,6 +113,7 @@ def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
     said: list[bytes] = []
     for part in parts:
         pieces: list[bytes] = []
+        recorded: list[bool] = []
         for token in part.tokens:
             clip = clips.get(part.language, token)
             if clip is None:
@@ -104,8 +122,9 @@ def join_words(clips: ClipLibrary, parts: list[Spoken]) -> bytes | None:
                 pieces = []
                 break
             pieces.append(clip)
+            recorded.append(clips.from_pack(part.language, token))
         if pieces:
-            said.append(silence(TOKEN_GAP_S).join(pieces))
+            said.append(joined(pieces, recorded, silence(TOKEN_GAP_S)))
     return silence(LANGUAGE_GAP_S).join(said)
 
 
@@ -237,10 +256,17 @@ class Announcer:
         if not words:
             self._finish(now)  # nothing sayable: the chime alone, reported as a fault
             return True
-        current.reps = [words] + [silence(REPEAT_GAP_S) + words] * (current.repeats - 1)
+        again = self._said_again(current.call, current.parts, words)
+        current.reps = [words] + [silence(REPEAT_GAP_S) + again] * (current.repeats - 1)
         current.rep = 0
         current.ends = now + self._speaker.play(WORDS, words, current.volume)
         return False
+
+    def _said_again(self, call: CallEvent, parts: list[Spoken], words: bytes) -> bytes:
+        """A repetition's words: the first round's without the apology (its clips are
+        among the first round's, so they are there)."""
+        plain = spoken_parts(self._config, call, again=True)
+        return words if plain == parts else (join_words(self._clips, plain) or words)
 
     def next_change(self, now: float) -> float:
         """When the announcer next needs a tick (monotonic seconds), or ``inf``."""
@@ -261,7 +287,12 @@ class Announcer:
             for token in part.tokens:
                 self._clips.synthesize_now(part.language, token)
         words = join_words(self._clips, parts) or b""
-        body = silence(REPEAT_GAP_S).join([words] * self._audio.repeat) if words else b""
+        again = self._said_again(call, parts, words) if words else b""
+        body = (
+            silence(REPEAT_GAP_S).join([words] + [again] * (self._audio.repeat - 1))
+            if words
+            else b""
+        )
         if not self._chime:
             return body
         return mix(self._chime, body, WORDS_AFTER_S) if body else self._chime

@@ -20,6 +20,7 @@ from pathlib import Path
 from audio.pcm import PcmError, normalise, read_wav, write_wav
 from audio.reading import LANGUAGE_NAMES, misreading, said_as
 from audio.tts import SpeechEngine, TtsError
+from audio.voicepack import ClipSpec, PackReport, load_pack
 
 _LOG = logging.getLogger(__name__)
 # Part of every clip's cache key: raised when clips made before were wrong, so none is kept.
@@ -53,6 +54,7 @@ class ClipLibrary:
         rates: dict[str, int],
         cache_dir: Path | None,
         notify: Callable[[object], None] = lambda item: None,
+        pack: tuple[Path, list[ClipSpec]] | None = None,
     ) -> None:
         self._open_engines = engines
         self._engines: list[SpeechEngine] | None = None
@@ -65,6 +67,11 @@ class ClipLibrary:
         self._lock = threading.Lock()
         self._requests: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._pack = pack
+        self._pack_lock = threading.Lock()
+        self._from_pack: set[tuple[str, str]] = set()
+        self.pack_report: PackReport | None = None
+        """The voice pack as loaded (None: none configured, or not loaded yet)."""
         self.faults: dict[str, str] = {}
         """Per language, the last synthesis fault; per "<language> voice", a voice that does
         not read its language (both reported in DeviceStatus)."""
@@ -72,8 +79,16 @@ class ClipLibrary:
     # Reading (any thread)
 
     def get(self, language: str, token: str) -> bytes | None:
+        """The clip, or None while it is being made (or the voice pack being read)."""
+        if self._pack is not None and self.pack_report is None:
+            return None  # the pack's clip, not synthesis, says this once it is read
         with self._lock:
             return self._clips.get((language, token))
+
+    def from_pack(self, language: str, token: str) -> bool:
+        """The clip is the voice pack's recording (not synthesised)."""
+        with self._lock:
+            return (language, token) in self._from_pack
 
     def failed(self, language: str, token: str) -> str | None:
         with self._lock:
@@ -111,8 +126,33 @@ class ClipLibrary:
         key = f"v{CLIP_VERSION}|{engines[0].name}|{voice}|{rate}|{said}".encode()
         return self._dir / f"{language}-{hashlib.sha1(key).hexdigest()[:16]}.wav"
 
+    def load_pack(self) -> None:
+        """Read the voice pack (once; the synthesis thread does it first thing): its clips
+        take the place of synthesis, word by word; what it lacks is synthesised."""
+        with self._pack_lock:
+            if self._pack is None or self.pack_report is not None:
+                return
+            report = load_pack(*self._pack)
+            usable = report.usable()
+            with self._lock:
+                self._clips.update(usable)
+                self._from_pack.update(usable)
+                for key in usable:
+                    self._failed.pop(key, None)
+            _LOG.info("voice pack %s", report.summary())
+            for clip in report.clips:
+                for problem in clip.problems:
+                    _LOG.warning("voice pack: %s: %s", clip.shown_name, problem)
+            fault = report.fault()
+            if fault:
+                self.faults["voice pack"] = fault
+            self.pack_report = report
+        for language in {spec.language for spec in self._pack[1]}:
+            self._notify(ClipsReady(language))
+
     def synthesize_now(self, language: str, token: str) -> bytes | None:
         """The clip, synthesised here and now if need be; None if no engine can say it."""
+        self.load_pack()
         clip = self.get(language, token)
         if clip is not None:
             return clip
@@ -184,6 +224,12 @@ class ClipLibrary:
             self.request(language, sorted(tokens))
 
     def _run(self) -> None:
+        try:
+            self.load_pack()
+        except Exception:  # a bug here must not silence the lobby: synthesis says it all
+            _LOG.exception("the voice pack could not be read")
+            folder = self._pack[0] if self._pack else Path()
+            self.pack_report = PackReport(folder, [], folder_problem="could not be read")
         self.engines()
         while True:
             job = self._requests.get()

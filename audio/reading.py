@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from audio.tts import TIMEOUT_S, TtsError
@@ -20,6 +20,12 @@ from audio.tts import TIMEOUT_S, TtsError
 LANGUAGE_NAMES = {"zh": "Mandarin", "en": "English", "cmn": "Mandarin", "yue": "Cantonese"}
 _SWITCH_RE = re.compile(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\)")
 _TONE_RE = re.compile(r"[1-5]{2,3}")  # espeak-ng's Mandarin tones: 55, 35, 214, 21, 51, 11
+# espeak-ng's Cantonese (yue) writes a syllable in small letters with one tone digit inside
+# it: c'ing2, j'a1t, s'aa7m, 'ng4 (an English or Mandarin reading has capitals, ':' or '@').
+_CANTONESE_RE = re.compile(r"(?:[a-z']+[1-9][a-z]*)+")
+LETTERS_SAID_IN = {"yue": "en"}
+"""Languages whose speakers say a ticket's Latin letters in another language: Cantonese says
+A, B, V in English, and espeak-ng's yue switches to English for them, as it should."""
 
 SAY_AS: dict[str, dict[str, str]] = {
     # espeak-ng 1.51's Mandarin dictionary gives these the neutral tone (务 wu11, 诉 su11):
@@ -72,6 +78,20 @@ def mandarin_syllables(said: str) -> bool:
     return bool(words) and all(_TONE_RE.search(w) for w in words)
 
 
+def cantonese_syllables(said: str) -> bool:
+    """Every word is Cantonese syllables, each with its tone: a yue voice's ``-x`` output."""
+    words = [w for w in said.replace("_|", " ").split() if w]
+    return bool(words) and all(_CANTONESE_RE.fullmatch(w) for w in words)
+
+
+SYLLABLES: dict[str, tuple[str, Callable[[str], bool]]] = {
+    "zh": ("Mandarin", mandarin_syllables),
+    "cmn": ("Mandarin", mandarin_syllables),
+    "yue": ("Cantonese", cantonese_syllables),
+}
+"""What each tonal language's syllables look like in espeak-ng's phonemes."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """How a voice reads one token the product says: the text as said, and its phonemes."""
@@ -84,18 +104,29 @@ class Reading:
         """How this is not read as ``language`` ("in English (en)"), or "" when it is."""
         if not self.phonemes:
             return "as silence"
-        others = [code for code in switches(self.phonemes) if not _same(code, language)]
+        base = language.split("-")[0].lower()
+        letters = self.token.isascii() and self.token.isalpha() and len(self.token) <= 2
+        letters_in = LETTERS_SAID_IN.get(base, base) if letters else base
+        others = [
+            code
+            for code in switches(self.phonemes)
+            if not _same(code, language) and not _same(code, letters_in)
+        ]
         if others:
             name = LANGUAGE_NAMES.get(others[0].split("-")[0].lower(), "another language")
             return f"in {name} ({others[0]})"
-        if (language == "zh") != mandarin_syllables(self.phonemes):
-            return "without Mandarin tones" if language == "zh" else "as Mandarin syllables"
-        return ""
+        if letters_in != base and switches(self.phonemes):
+            return ""  # a letter said in the language its speakers say it in
+        tonal = SYLLABLES.get(base)
+        if tonal is None:
+            return "as Mandarin syllables" if mandarin_syllables(self.phonemes) else ""
+        name, syllables = tonal
+        return "" if syllables(self.phonemes) else f"without {name} tones"
 
 
 def _same(code: str, language: str) -> bool:
-    base = code.lower().split("-")[0]
-    return base == language or (language == "zh" and base == "cmn")
+    base, wanted = code.lower().split("-")[0], language.lower().split("-")[0]
+    return base == wanted or {base, wanted} <= {"zh", "cmn"}
 
 
 def read(voice: str, tokens: Iterable[str], binary: str | None = None) -> list[Reading]:

@@ -12,6 +12,8 @@
    and the real pygame.mixer (SDL's dummy audio driver here) starts the chime and then
    the words. Each announcement is cut short once its words have started so that many
    calls fit in a minute; the latency to each start is what is measured.
+3. A recorded voice pack (espeak-ng's clips saved as files, with silence around them): one
+   round said from it against synthesis, and the time to read a pack of about 100 clips.
 
     .venv/bin/python bench/voice.py [--calls 50]
 """
@@ -28,6 +30,7 @@ import json
 import os
 import queue
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -45,8 +48,10 @@ from audio.pcm import duration  # noqa: E402
 from audio.player import CHIME, WORDS, Player  # noqa: E402
 from audio.reading import phonemes, said_as, switches  # noqa: E402
 from audio.tts import Pyttsx3Worker  # noqa: E402
+from audio.voicepack import clip_specs, load_pack  # noqa: E402
 from bench.common import percentile  # noqa: E402
 from config import EXAMPLE, load_config  # noqa: E402
+from config.names import Names  # noqa: E402
 from lobby.contract import CallEvent, parse_call  # noqa: E402
 from screen.voice import clip_library, needed_tokens, voices  # noqa: E402
 
@@ -113,6 +118,51 @@ def how_long_and_what(config) -> None:  # type: ignore[no-untyped-def]
         switched = sorted({code for text in said for code in switches(text)}) or ["none"]
         print(f"  {part.language} as said by {voice} (language switches: {', '.join(switched)}):")
         print(f"    {' | '.join(text.replace('_|', '').strip() for text in said)}")
+
+
+def rounds_per_language(config) -> None:  # type: ignore[no-untyped-def]
+    """One round's words per language, alone (Mandarin, English and Cantonese, each at its
+    configured or default voice and rate), and with the apology a long wait opens with; then
+    the example's whole round (chime, Mandarin, English) with the apology."""
+    audio = dataclasses.replace(
+        config.audio, languages=("zh", "en", "yue"), repeat=1, chime=False, apology_after_s=900
+    )
+    every = dataclasses.replace(config, audio=audio)
+    library = clip_library(every, cache=False)
+    plain, sorry = call(23, "3"), dataclasses.replace(call(23, "3"), waited_s=1200)
+    lines = []
+    try:
+        for language in audio.languages:
+            alone = dataclasses.replace(
+                every, audio=dataclasses.replace(audio, languages=(language,))
+            )
+            announcer = Announcer(alone, library, Player())
+            lengths = [duration(announcer.whole_announcement(c)) for c in (plain, sorry)]
+            voice = voices(every)[language]
+            lines.append(
+                f"  {language} ({voice}, {audio.rate_for(language)} wpm): {lengths[0]:5.2f} s"
+                f"   with the apology: {lengths[1]:5.2f} s"
+            )
+        once = dataclasses.replace(
+            config,
+            audio=dataclasses.replace(config.audio, repeat=1, apology_after_s=900),
+        )
+        full = [
+            duration(Announcer(once, library, Player()).whole_announcement(c))
+            for c in (plain, sorry)
+        ]
+        whole = dataclasses.replace(
+            config, audio=dataclasses.replace(config.audio, apology_after_s=900)
+        )
+        said = duration(Announcer(whole, library, Player()).whole_announcement(sorry))
+    finally:
+        library.close()
+    print("one round's words per language, A023 to counter 3 (no chime):")
+    print("\n".join(lines))
+    print(
+        f"  the example's round (chime, zh, en): {full[0]:5.2f} s; opening with the apology: "
+        f"{full[1]:5.2f} s; the whole announcement with it (apology once): {said:5.2f} s"
+    )
 
 
 def synthesis_costs(config, work: Path) -> None:  # type: ignore[no-untyped-def]
@@ -189,15 +239,82 @@ def latency(config, calls: int, work: Path) -> None:  # type: ignore[no-untyped-
         )
 
 
+def record_pack(config, specs, folder: Path, studio: bool) -> None:  # type: ignore[no-untyped-def]
+    """A pack as staff would hand it in: espeak-ng's clips (the configured voices and rates)
+    with 0.3 s of silence around each, at 22050 Hz mono or as a studio's 44.1 kHz stereo."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in specs:
+        voice = voices(config).get(spec.language, spec.language)
+        raw = folder / f"{spec.name}.raw.wav"
+        rate = str(config.audio.rate_for(spec.language))
+        text = said_as(voice, spec.text)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", rate, "-w", str(raw), "--", text], check=True
+        )
+        shape = ["-r", "44100", "-c", "2", "-b", "24"] if studio else []
+        subprocess.run(
+            ["sox", str(raw), *shape, str(folder / f"{spec.name}.wav"), "pad", "0.3", "0.3"],
+            check=True,
+        )
+        raw.unlink()
+
+
+def voice_pack_figures(config, work: Path) -> None:  # type: ignore[no-untyped-def]
+    """3. A recorded pack: one round said from it against synthesis, and how long reading a
+    pack of about 100 clips takes at start (22050 Hz mono, and 44.1 kHz stereo 24-bit,
+    which sox converts)."""
+    specs = clip_specs(config, needed_tokens(config))
+    record_pack(config, specs, work / "pack", studio=False)
+    packed = dataclasses.replace(
+        config, audio=dataclasses.replace(config.audio, voice_pack=work / "pack", repeat=1)
+    )
+    once = dataclasses.replace(config, audio=dataclasses.replace(config.audio, repeat=1))
+    rounds = {}
+    for name, setup in (("synthesis", once), ("pack", packed)):
+        library = clip_library(setup, cache=False)
+        try:
+            pcm = Announcer(setup, library, Player()).whole_announcement(call(23, "3"))
+            rounds[name] = duration(pcm)
+        finally:
+            library.close()
+    print("a recorded pack of espeak-ng's own clips (same voices and rates), A023 to counter 3:")
+    print(
+        f"  one round from synthesis {rounds['synthesis']:.2f} s, from the pack "
+        f"{rounds['pack']:.2f} s (trimmed clips, crossfaded)"
+    )
+    many = dataclasses.replace(
+        config,
+        counters=tuple(
+            dataclasses.replace(config.counters[0], id=str(i), spoken=Names({}), name=Names({}))
+            for i in range(1, 21)
+        ),
+        audio=dataclasses.replace(config.audio, reading={"zh": "whole", "en": "whole"}),
+    )
+    big = clip_specs(many, needed_tokens(many))
+    for studio in (False, True):
+        folder = work / ("studio" if studio else "native")
+        record_pack(many, big, folder, studio)
+        started = time.perf_counter()
+        report = load_pack(folder, big)
+        took = time.perf_counter() - started
+        shape = "44.1 kHz stereo 24-bit (sox)" if studio else "22050 Hz mono 16-bit"
+        print(
+            f"  reading a pack of {len(report.usable())} clips, {shape}: {took:.2f} s "
+            f"({took / len(big) * 1000:.1f} ms a clip)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
     config = load_config(EXAMPLE)
     how_long_and_what(config)
+    rounds_per_language(config)
     with tempfile.TemporaryDirectory() as work:
         synthesis_costs(config, Path(work))
         latency(config, args.calls, Path(work))
+        voice_pack_figures(config, Path(work))
     return 0
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from callboard import __version__
 from callboard.console_run import add_parsers as add_console_parsers
@@ -25,8 +25,12 @@ from callboard.inputs import (
     writable_or_exit,
 )
 from callboard.ticket_print import CommandLinePrinter, cmd_ticket_preview, printer_uri
+from callboard.voice_pack import add_parser as add_voice_pack_parser
 from config import EXAMPLE, Config, load_config
 from lobby.errors import CallboardError, ConfigError, ContractError
+
+if TYPE_CHECKING:
+    from lobby.contract import CallEvent
 
 _LOG = logging.getLogger("callboard")
 T = TypeVar("T")
@@ -123,7 +127,14 @@ def cmd_say(args: argparse.Namespace) -> int:
     try:  # what the lobby would hear for this call, through the contract's own checks
         call = CallEvent.parse(
             CallEvent(
-                "say", args.ticket, args.counter, args.service, "call", datetime.now().astimezone()
+                "say",
+                args.ticket,
+                args.counter,
+                args.service,
+                "call",
+                datetime.now().astimezone(),
+                lang=args.lang,
+                waited_s=args.waited,
             ).payload()
         )
     except ContractError as exc:
@@ -142,7 +153,37 @@ def cmd_say(args: argparse.Namespace) -> int:
         f"wrote {args.out}: {duration(pcm):.2f} s, RMS {rms_dbfs(pcm):.1f} dBFS, "
         f"peak {peak_dbfs(pcm):.1f} dBFS"
     )
+    print(said_how(config, call))
     return 0 if not clips.faults else EXIT_FAILURE
+
+
+def said_how(config: Config, call: CallEvent) -> str:
+    """One line on what the announcement says: its languages in order, and the apology."""
+    from lobby.speech import apologises, speaking_order
+
+    audio = config.audio
+    order = speaking_order(audio.languages, call.lang, audio.customer_language)
+    line = f"said in {', '.join(order)}"
+    if call.lang and call.lang not in order:
+        line += f" (the ticket's {call.lang} is not spoken here)"
+    elif call.lang:
+        line += f" ({call.lang} {'alone' if len(order) == 1 else 'first'}: the customer's)"
+    if apologises(call.kind, call.waited_s, audio.apology_after_s):
+        line += f"; a wait of {call.waited_s} s opens with the apology"
+    elif call.waited_s is not None:
+        limit = audio.apology_after_s
+        line += (
+            f"; no apology ({call.waited_s} s is under apology_after_s = {limit})"
+            if limit
+            else "; no apology (apology_after_s = 0)"
+        )
+    return line
+
+
+def cmd_voice_pack(args: argparse.Namespace) -> int:
+    from callboard.voice_pack import run
+
+    return run(_config_or_exit(args.config), args)
 
 
 def cmd_buttons(args: argparse.Namespace) -> int:
@@ -429,9 +470,15 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--ticket", required=True, help="e.g. A023")
     say.add_argument("--counter", required=True, help="a counter id, e.g. 3")
     say.add_argument("--service", default="general", help="its service id (default general)")
+    say.add_argument("--lang", help="the language the ticket was taken in, e.g. en")
+    say.add_argument(
+        "--waited", type=int, metavar="SECONDS", help="how long the ticket waited (the apology)"
+    )
     say.add_argument("--out", type=file_of_kind(".wav"), required=True, help="the WAV to write")
     say.add_argument("--no-cache", action="store_true", help="synthesise every clip afresh")
     say.set_defaults(func=cmd_say)
+
+    add_voice_pack_parser(sub, cmd_voice_pack)
 
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)

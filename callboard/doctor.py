@@ -179,6 +179,20 @@ def check_voice(config: Config, language: str, espeak: str) -> Finding:
     return Finding(True, f"voice {language}", f"espeak-ng voice {voice} reads “{text}” in {name}")
 
 
+def check_voice_pack(config: Config) -> Finding:
+    """The recorded clips: how many are there and fit to play (a pack still being recorded
+    is fine: synthesis says the rest), and any that would be played badly or not at all."""
+    from audio.voicepack import load_pack
+    from screen.voice import pack_clips
+
+    found = pack_clips(config)
+    assert found is not None
+    report = load_pack(*found)
+    trouble = report.folder_problem or report.broken or report.flawed
+    hint = "; callboard voice-pack check lists them" if report.broken or report.flawed else ""
+    return Finding(not trouble, "voice pack", f"{report.summary()}{hint}")
+
+
 def check_gpio(config: Config) -> Finding:
     from buttons.panel import ButtonPanel, CounterLights, make_pin_factory
 
@@ -229,6 +243,8 @@ def check_printer(config: Config, timeout_s: float = 5.0) -> Finding:
 def run_checks(config: Config, out: Callable[[str], None] = print) -> int:
     findings = [check_broker(config), check_fonts(config), check_display()]
     findings += check_audio(config) if config.audio.enabled else []
+    if config.audio.enabled and config.audio.voice_pack is not None:
+        findings.append(check_voice_pack(config))
     findings.append(check_gpio(config))
     if config.kiosk.printer:
         findings.append(check_printer(config))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from config.settings import (
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
+from lobby.day import reset_inside
 from lobby.errors import ConfigError
 from lobby.wording import WORDED_LANGUAGES
 
@@ -262,6 +264,22 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                 )
 
 
+def _day_check(config: Config, problems: list[str]) -> None:
+    """The day's numbering restarts at ``[queue] reset_at``: never while the lobby is open
+    (the tickets of the morning and of the afternoon would be two days)."""
+    if config.hours.always or not HHMM_RE.fullmatch(config.queue.reset_at):
+        return
+    reset = time.fromisoformat(config.queue.reset_at)
+    inside = reset_inside(config.hours, reset)
+    if inside is not None:
+        day, span = inside
+        problems.append(
+            f"queue.reset_at: found {config.queue.reset_at!r}, inside the opening hours "
+            f"([hours] {day} = {span!r}); expected a time the lobby is closed (the day's "
+            'numbering restarts then), such as "04:00"'
+        )
+
+
 def _whole_lobby(r: Reader, config: Config) -> None:
     """A lobby has services to take tickets for and counters to call them to; a board
     with neither is a screen that can only ever say "please take a ticket"."""
@@ -304,6 +322,7 @@ def parse_config(
     r.finish()
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    _day_check(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
     if problems:
         raise ConfigError(source, problems)

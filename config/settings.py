@@ -8,6 +8,7 @@ from pathlib import Path
 from config.names import Names
 from config.theme import BUILT_IN, Theme
 from lobby.hours import ALWAYS, OpeningHours
+from lobby.speech import default_apology, default_template, is_chinese
 
 
 @dataclass(frozen=True)
@@ -86,17 +87,26 @@ class Counter:
     """BCM pin of an LED: on while serving, blinking while a press is on its way."""
 
     def spoken_name(self, language: str) -> str:
-        return self.spoken.get(language) or self.label(language)
+        """How the voice says it: a Chinese language without a name of its own (yue) reads
+        the Chinese name ("3号窗口" in Cantonese)."""
+        said = self.spoken.get(language) or self.name.get(language)
+        if not said and is_chinese(language):
+            said = self.spoken.get("zh") or self.name.get("zh")
+        return said or self.label(language)
 
     def label(self, language: str) -> str:
         """The counter's name in a language, or a polite default built from its id."""
         named = self.name.get(language)
         if named:
             return named
-        return f"{self.id}号窗口" if language == "zh" else f"Counter {self.id}"
+        return f"{self.id}号窗口" if is_chinese(language) else f"Counter {self.id}"
 
 
-DEFAULT_RATES = {"zh": 200, "en": 160}
+DEFAULT_RATES = {"zh": 200, "en": 160, "yue": 170}  # yue at 170 takes as long as zh at 200
+# cmn-latn-pinyin, not cmn: espeak-ng 1.51's cmn reads most characters as pinyin spelt in
+# English ("hao four" for 号); this one reads them, and any pinyin, as Mandarin. yue reads
+# the same characters in Cantonese (and a ticket's letters in English, as Cantonese does).
+DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "cmn": "cmn-latn-pinyin", "yue": "yue", "en": "en"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +152,20 @@ class AudioSettings:
     """Play the chime before the words."""
     quiet: tuple[QuietHours, ...] = ()
     """Quieter or silent hours."""
+    customer_language: str = "first"
+    """A ticket's chosen language (``lang``), when spoken here: said "first", said "only",
+    or "ignore"d (the configured order for every call)."""
+    apology_after_s: int = 0
+    """A call whose ticket waited at least this long opens with the apology; 0: never."""
+    apologies: dict[str, str] = field(default_factory=dict)
+    """The apology per language; defaults 让您久等了 / 多谢您耐心等候 (yue) / Thank you for
+    waiting."""
+    zero: str = "zero"
+    """How English reads a 0 in a ticket read digit by digit: "zero" or "oh"."""
+    voice_pack: Path | None = None
+    """A folder of recorded clips (<name>.wav, as `callboard voice-pack list` names them)
+    that say the words instead of speech synthesis; None: synthesis says everything."""
+
     keep_awake: bool = True
     """Hold the audio output open from start to stop, fed without a break (a TV's HDMI audio
     that sleeps when the stream stops swallows the next chime); false releases it when idle."""
@@ -159,8 +183,17 @@ class AudioSettings:
     music_duck: float = 0.25
     """The music's level under announcements, as a share of ``music_volume``."""
 
+    def template_for(self, language: str) -> str:
+        """The wording of a call in a language (the config checked that there is one)."""
+        return self.templates.get(language) or default_template(language) or "{ticket} {counter}"
+
+    def apology_for(self, language: str) -> str:
+        """The apology in a language ("" when there is none: nothing is said)."""
+        return self.apologies.get(language) or default_apology(language) or ""
+
     def rate_for(self, language: str) -> int:
-        return self.rate.get(language, DEFAULT_RATES.get(language, 160))
+        default = DEFAULT_RATES["zh"] if is_chinese(language) else DEFAULT_RATES["en"]
+        return self.rate.get(language, DEFAULT_RATES.get(language, default))
 
     def volume_at(self, hhmm: str) -> float:
         for hours in self.quiet:

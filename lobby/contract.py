@@ -36,6 +36,7 @@ from lobby.records import (
     StatsPage,
     StatsRequest,
 )
+from lobby.refusal import REFUSAL_REASONS, TicketRefused
 from lobby.wire import (
     COUNTER_RE,
     EPOCH_RE,
@@ -63,6 +64,7 @@ __all__ = [
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
     "MAX_PAYLOAD_BYTES",
+    "REFUSAL_REASONS",
     "ROLES",
     "VERSION",
     "Ack",
@@ -81,6 +83,7 @@ __all__ = [
     "StatsPage",
     "StatsRequest",
     "TicketIssued",
+    "TicketRefused",
     "TicketRequest",
     "encode",
     "format_ts",
@@ -101,6 +104,7 @@ MAX_PAGE_LINES = 8
 MAX_PAGE_LINE_CHARS = 50
 
 CALL_KINDS = ("call", "recall")
+MAX_WAITED_S = 10**6  # a CallEvent's waited_s: more than a day, so any real wait fits
 COUNTER_ACTIONS = ("next", "recall", "skip", "transfer", "pause", "resume", "call", "done")
 MAX_REASON_CHARS = 40
 
@@ -159,6 +163,8 @@ class CallEvent:
     """Which CounterRequest caused it (callboard's own optional field)."""
     lang: str | None = None
     """The language the customer chose at the ticket machine."""
+    waited_s: int | None = None
+    """Seconds from the ticket's issue to this call (callboard's own; absent on a recall)."""
 
     @classmethod
     def parse(cls, raw: bytes) -> CallEvent:
@@ -173,6 +179,7 @@ class CallEvent:
             epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
             request_id=fields.text("request_id", ID_RE, 128, required=False),
             lang=fields.text("lang", LANG_RE, 12, required=False),
+            waited_s=fields.opt_integer("waited_s", 0, MAX_WAITED_S),
         )
 
     def payload(self) -> bytes:
@@ -188,6 +195,7 @@ class CallEvent:
                     "epoch": self.epoch,
                     "request_id": self.request_id,
                     "lang": self.lang,
+                    "waited_s": self.waited_s,
                 }
             )
         )
@@ -473,6 +481,7 @@ parse_counter_request = CounterRequest.parse
 parse_counter_state = CounterState.parse
 parse_ticket_request = TicketRequest.parse
 parse_ticket_issued = TicketIssued.parse
+parse_ticket_refused = TicketRefused.parse
 parse_status = DeviceStatus.parse
 
 

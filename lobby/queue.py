@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lobby.contract import COUNTER_ACTIONS, CounterRequest, Rating, TicketRequest
+from lobby.contract import (
+    COUNTER_ACTIONS,
+    MAX_WAITED_S,
+    CounterRequest,
+    Rating,
+    TicketRequest,
+)
+from lobby.hours import ALWAYS, OpeningHours
 from lobby.pace import estimated_wait_s
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
@@ -48,6 +55,8 @@ class Called:
     service: str
     kind: str
     lang: str | None = None
+    waited_s: int | None = None
+    """Seconds from the ticket's issue to this call; None on a recall."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,17 @@ class Issued:
     waiting_before: int
     lang: str | None = None
     est_wait_s: int | None = None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A ticket not issued, and why: becomes a TicketRefused the kiosk can word."""
+
+    service: str
+    reason: str
+    """``closed``, ``unknown_service`` or ``unavailable`` (the contract's codes)."""
+    opens: datetime | None = None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,7 @@ class Effects:
 
     called: Called | None = None
     issued: Issued | None = None
+    refused: Refused | None = None
     rated: Rated | None = None
     counters: set[str] = field(default_factory=set)
     tickets: set[str] = field(default_factory=set)
@@ -109,6 +130,9 @@ class QueueModel:
     """Counter id -> why it is paused ("" when not said); a paused counter is never called."""
     rated: set[str] = field(default_factory=set)
     """Today's tickets whose customer has rated their service (once each)."""
+    hours: OpeningHours = ALWAYS
+    """When tickets are issued; counters call at any hour (the last customers after
+    closing time, a teller trying the buttons before opening)."""
 
     # Reading
 
@@ -158,12 +182,20 @@ class QueueModel:
         self.rated = set()
 
     def issue(self, service: str, now: datetime, lang: str | None = None) -> Effects:
+        """A ticket, or the reason there is none: outside the opening hours (with when the
+        lobby opens), an unknown service, or every number of the service in use today."""
         if service not in self.services:
-            return Effects(note=f"no service {service!r}")
+            refused = Refused(service, "unknown_service", lang=lang)
+            return Effects(refused=refused, note=f"no service {service!r}")
+        if not self.hours.is_open(now):
+            opens = self.hours.next_opening(now)
+            refused = Refused(service, "closed", opens, lang)
+            return Effects(refused=refused, note="outside the opening hours: no ticket")
         count = self.issued.get(service, 0) % (10**4 - 1) + 1  # 9999, then 1 again
         number = f"{self.services[service]}{count:0{self.width}d}"
         if number in self.tickets:  # wrapped round in one day: an unusually busy lobby
-            return Effects(note=f"ticket {number} is still in use")
+            refused = Refused(service, "unavailable", lang=lang)
+            return Effects(refused=refused, note=f"ticket {number} is still in use")
         self.issued[service] = count
         before = len(self.waiting(service))
         self.next_order += 1
@@ -200,7 +232,8 @@ class QueueModel:
         ticket.status, ticket.counter, ticket.called_at = CALLED, counter, now
         ticket.first_called_at = ticket.first_called_at or now
         self.serving[counter] = ticket.number
-        effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang)
+        waited = waited_s(ticket.issued_at, now)
+        effects.called = Called(ticket.number, counter, ticket.service, "call", ticket.lang, waited)
         effects.tickets.add(ticket.number)
         effects.counters.add(counter)
 
@@ -302,6 +335,12 @@ class QueueModel:
             return Effects(note=f"ticket {number} has been rated already")
         self.rated.add(number)
         return Effects(rated=Rated(number, counter, ticket.service, score, scale))
+
+
+def waited_s(issued_at: datetime, now: datetime) -> int:
+    """Whole seconds a ticket has waited, never below 0: a clock set back after the ticket
+    was issued (NTP correcting a Pi that booted on an old time) makes no negative wait."""
+    return min(MAX_WAITED_S, max(0, int((now - issued_at).total_seconds())))
 
 
 CounterRule = Callable[[QueueModel, CounterRequest, datetime], Effects]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lobby.contract import CallEvent
+from lobby.day import DayView
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,37 @@ class BoardTaken:
 @dataclass(frozen=True)
 class StatusChanged:
     """A figure worth telling monitoring about changed (a fault came or went)."""
+
+
+@dataclass(frozen=True)
+class DayChanged:
+    """The lobby opened, began closing, or closed (by the screen's clock)."""
+
+    view: DayView
+
+
+@dataclass(frozen=True)
+class RatingInvited:
+    """The counter's rating pad invites the customer just served to rate: the counter
+    screen shows the faces until ``until`` (the loop's monotonic clock)."""
+
+    ticket: str
+    scale: int
+    until: float
+
+
+@dataclass(frozen=True)
+class RatingPressed:
+    """A face was chosen (a GPIO button of the pad or a touch on the counter screen):
+    ``score`` from 1 (unhappy) to the pad's scale (happy)."""
+
+    score: int
+
+
+@dataclass(frozen=True)
+class RatingClosed:
+    """The invitation ended: rated (``score``, the screen thanks the customer) or not (None:
+    the time ran out, or the next customer was called)."""
+
+    ticket: str
+    score: int | None

@@ -11,22 +11,22 @@ import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from audio.announcer import Announcer
 from audio.clips import ClipLibrary, ClipsReady, default_cache_dir
 from audio.player import Player
 from audio.tts import open_engines
-from config.settings import Config
-from lobby.speech import DEFAULT_TEMPLATES, all_tokens, spoken_part
-from screen.messages import Called, StatusChanged
+from audio.voicepack import ClipSpec, clip_specs
+from config.settings import DEFAULT_VOICES, Config
+from lobby.speech import all_tokens, spoken_part
+from screen.messages import Called, DayChanged, StatusChanged
 from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
 RETRY_S = 60.0
-# cmn-latn-pinyin, not cmn: espeak-ng 1.51's cmn reads most characters as pinyin spelt in
-# English ("hao four" for 号); this one reads them, and any pinyin, as Mandarin.
-DEFAULT_VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}
+__all__ = ["DEFAULT_VOICES", "Voice", "clip_library", "needed_tokens", "sample_words", "voices"]
 SAMPLE_NUMBER = "023"
 
 
@@ -53,10 +53,10 @@ def sample_words(config: Config) -> dict[str, tuple[str, tuple[str, ...]]]:
     counter = config.counter(config.counters[0].id if config.counters else "1")
     out = {}
     for language in config.audio.languages:
-        template = config.audio.templates.get(language, DEFAULT_TEMPLATES[language])
+        template = config.audio.template_for(language)
         name = counter.spoken_name(language)
         reading = config.audio.reading.get(language, "digits")
-        part = spoken_part(language, template, ticket, name, reading)
+        part = spoken_part(language, template, ticket, name, reading, config.audio.zero)
         out[language] = (template.format(ticket=ticket, counter=name), part.tokens)
     return out
 
@@ -71,7 +71,14 @@ def clip_library(
         rates={language: audio.rate_for(language) for language in audio.languages},
         cache_dir=default_cache_dir() if cache else None,
         notify=notify,
+        pack=pack_clips(config),
     )
+
+
+def pack_clips(config: Config) -> tuple[Path, list[ClipSpec]] | None:
+    """The voice pack's folder and every clip the config needs from it (None: no pack)."""
+    folder = config.audio.voice_pack
+    return None if folder is None else (folder, clip_specs(config, needed_tokens(config)))
 
 
 def needed_tokens(config: Config) -> dict[str, set[str]]:
@@ -81,10 +88,12 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
     return {
         language: all_tokens(
             language,
-            audio.templates.get(language, DEFAULT_TEMPLATES[language]),
+            audio.template_for(language),
             prefixes,
             [c.spoken_name(language) for c in config.counters],
             audio.reading.get(language, "digits"),
+            audio.zero,
+            audio.apology_for(language) if audio.apology_after_s else "",
         )
         for language in audio.languages
     }
@@ -93,7 +102,7 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
 class Voice(Part):
     """Speaks calls for the screen; every method is for the main thread."""
 
-    handles = (Called, ClipsReady)
+    handles = (Called, ClipsReady, DayChanged)
 
     def __init__(
         self,
@@ -110,6 +119,8 @@ class Voice(Part):
         self._retry_at = math.inf
         self._fault_logged: str | None = None
         self._reported: tuple[object, ...] = ()
+        self._closed = False
+        """Outside the opening hours the lobby hears nothing (lobby/day.py)."""
 
     def start(self, now: float) -> None:
         self.clips.start()
@@ -135,7 +146,17 @@ class Voice(Part):
         return "" if self.clips.alive else "the speech synthesis thread has died"
 
     def handle(self, message: object, now: float) -> Sequence[object]:
-        if isinstance(message, Called) and message.announce:
+        if isinstance(message, DayChanged):
+            self._closed = not message.view.speaks
+        elif isinstance(message, Called) and message.announce and self._closed:
+            call = message.call
+            _LOG.info(
+                "call %s (%s to counter %s) is shown, not spoken: the lobby is closed",
+                call.id,
+                call.ticket,
+                call.counter,
+            )
+        elif isinstance(message, Called) and message.announce:
             self.announcer.announce(message.call, now)
         return NOTHING  # ClipsReady only wakes the loop: the next tick uses the clips
 

@@ -90,6 +90,7 @@ install_packages() {
     say "Debian packages"
     local packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils libusb-1.0-0) missing=()
     [ "$WITH_BROKER" = yes ] && packages+=(mosquitto mosquitto-clients)
+    packages+=(sox)  # converts a voice pack's clips recorded at another rate or in stereo
     for package in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
             || missing+=("$package")

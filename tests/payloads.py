@@ -108,6 +108,11 @@ BAD_CALLS: list[tuple[str, Any]] = [
     ("ts without offset", call(ts="2026-11-24T10:15:02")),
     ("ts not a time", call(ts="yesterday")),
     ("ts a number", call(ts=1764000000)),
+    ("waited_s negative", call(waited_s=-1)),
+    ("waited_s a string", call(waited_s="1200")),
+    ("waited_s a fraction", call(waited_s=12.5)),
+    ("waited_s over a million", call(waited_s=1000001)),
+    ("waited_s a boolean", call(waited_s=True)),
 ]
 
 BAD_BOARDS: list[tuple[str, Any]] = [

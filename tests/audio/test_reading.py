@@ -31,6 +31,7 @@ PINYIN = {
     "请": "qing3",
     "号客户到": "hao4 ke4 hu4 dao4",
     "办理业务": "ban4 li3 ye4 wu4",
+    "让您久等了": "rang4 nin2 jiu3 deng3 le5",
     "零": "ling2",
     "一": "yi1",
     "二": "er4",

@@ -125,8 +125,35 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
         ),
         (
             ("[[counters]]", '[audio]\nlanguages = ["en", "ja"]\n[[counters]]'),
-            "audio.languages[1]: found a string 'ja', expected a language the voice speaks "
-            "(zh, en)",
+            "audio.languages[1]: found a string 'ja', expected a language the voice has "
+            "wording for, or one given a template (zh, en, cmn, yue)",
+        ),
+        (
+            ("[[counters]]", '[audio]\ncustomer_language = "last"\n[[counters]]'),
+            'audio.customer_language: found a string \'last\', expected "first" or "only" '
+            'or "ignore"',
+        ),
+        (
+            ("[[counters]]", '[audio]\nzero = "nought"\n[[counters]]'),
+            'audio.zero: found a string \'nought\', expected "zero" or "oh"',
+        ),
+        (
+            ("[[counters]]", "[audio]\napology_after_s = -60\n[[counters]]"),
+            "audio.apology_after_s: found an integer -60, expected an integer from 0 to 86400",
+        ),
+        (
+            ("[[counters]]", '[audio]\napologies = { en = "Sorry, {ticket}" }\n[[counters]]'),
+            "audio.apologies.en: found a string 'Sorry, {ticket}', expected a phrase of 1 to 80 "
+            "characters with no {fields}",
+        ),
+        (
+            (
+                "[[counters]]",
+                '[audio]\nlanguages = ["fr"]\ntemplates = { fr = "Client {ticket}" }\n'
+                "apology_after_s = 900\n[[counters]]",
+            ),
+            "audio.apologies.fr: missing, expected the apology for a long wait in fr "
+            "(apology_after_s is 900)",
         ),
         (
             ('services = ["general"]', 'services = ["general", "general"]'),
@@ -150,6 +177,19 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
         (
             ("[[counters]]", '[display]\nscreenshot = "/tmp"\n[[counters]]'),
             "display.screenshot: found a string '/tmp', expected a PNG file's path, not a folder",
+        ),
+        (
+            ("[[counters]]", '[hours]\nmon = "08:30-17:00"\nclosing_minutes = 300\n[[counters]]'),
+            "hours.closing_minutes: found an integer 300, expected an integer from 0 to 240",
+        ),
+        (
+            (
+                "[[counters]]",
+                '[queue]\nreset_at = "09:00"\n[hours]\nmon = "08:30-17:00"\n[[counters]]',
+            ),
+            "queue.reset_at: found '09:00', inside the opening hours ([hours] mon = "
+            "'08:30-17:00'); expected a time the lobby is closed (the day's numbering restarts "
+            'then), such as "04:00"',
         ),
     ],
 )

@@ -97,6 +97,8 @@ def test_tickets_calls_recalls_skips_and_transfers_flow_through_the_broker(
         ("A002", "6", "call", "b-5"),  # the transferred ticket, ahead of P001
     ]
     assert len({c["id"] for c in calls}) == 4
+    waits = [c.get("waited_s") for c in json_of(peer.on(t.call))]  # issued moments ago
+    assert [w is not None and 0 <= w < 60 for w in waits] == [True, False, True, True], waits
     boards = peer.on(t.board)
     last = boards[-1].json()
     assert [c["ticket"] for c in last["calls"]][:2] == ["A002", "A002"]

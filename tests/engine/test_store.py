@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from config import parse_config
@@ -240,6 +240,19 @@ def test_the_customers_language_and_the_estimate_reach_the_wire(tmp_path: Path) 
     assert json.loads(called[0].payload)["lang"] == "en"
     s.close()
     assert store(tmp_path).model.tickets["A001"].lang == "en"  # kept across a restart
+
+
+def test_a_call_tells_the_wait_from_the_stored_issue_time_a_recall_does_not(tmp_path) -> None:
+    s = store(tmp_path)
+    s.apply(TicketRequest("k-1", "general", NOW), NOW)
+    s.close()
+    s = store(tmp_path)  # a restart between the issue and the call: the issue time is kept
+    later = NOW + timedelta(minutes=16, seconds=40.7)
+    called, _ = s.apply(CounterRequest("b-1", "2", "next", later), later)
+    assert json.loads(called[0].payload)["waited_s"] == 1000
+    again, _ = s.apply(CounterRequest("b-2", "2", "recall", later), later)
+    recall = json.loads(again[0].payload)
+    assert recall["kind"] == "recall" and "waited_s" not in recall
 
 
 def test_a_store_made_before_languages_existed_is_brought_up_to_date(tmp_path: Path) -> None:

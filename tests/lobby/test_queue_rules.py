@@ -208,6 +208,11 @@ def head_for(counter: str, waiting: dict[str, list[str]]) -> str | None:
     return None
 
 
+def seconds_since_issue(ticket: Ticket) -> int:
+    """What a call of this ticket now says it waited: whole seconds, never negative."""
+    return max(0, int((NOW - ticket.issued_at).total_seconds()))
+
+
 def finished_then_called(
     m: QueueModel, counter: str, action: str, status: str
 ) -> tuple[str | None, str | None, Effects]:
@@ -221,7 +226,9 @@ def finished_then_called(
         assert effects.called is None and m.serving[counter] is None
     else:
         ticket = m.tickets[expected]
-        assert effects.called == Called(expected, counter, ticket.service, "call")
+        assert effects.called == Called(
+            expected, counter, ticket.service, "call", waited_s=seconds_since_issue(ticket)
+        )
         assert (ticket.status, ticket.counter, ticket.called_at) == (CALLED, counter, NOW)
         assert ticket.first_called_at == (before.tickets[expected].first_called_at or NOW)
         assert m.serving[counter] == expected
@@ -280,7 +287,10 @@ def test_a_transfer_heads_the_new_queue_and_the_counter_calls_its_next(
             else "no one is waiting for this counter"
         )
     else:
-        assert effects.called == Called(expected, counter, m.tickets[expected].service, "call")
+        called = m.tickets[expected]
+        assert effects.called == Called(
+            expected, counter, called.service, "call", waited_s=seconds_since_issue(called)
+        )
         assert m.serving[counter] == expected and m.tickets[expected].called_at == NOW
         if current is None:
             assert effects.note == "no current ticket to transfer"
@@ -432,9 +442,40 @@ def test_a_wait_ends_at_the_first_call_whatever_transfers_follow() -> None:
     m.next("2", at(5))
     m.transfer("2", "cashier", at(8))
     called = m.next("6", at(9)).called
-    assert called == Called("A001", "6", "cashier", "call")
+    assert called == Called("A001", "6", "cashier", "call", waited_s=9 * 60)  # from its issue
     m.next("6", at(12))
     ticket = m.tickets["A001"]
     assert (ticket.issued_at, ticket.first_called_at, ticket.called_at) == (at(0), at(5), at(9))
     assert (ticket.first_service, ticket.service, ticket.transfers) == ("general", "cashier", 1)
     assert (ticket.status, ticket.counter, ticket.done_at) == (SERVED, "6", at(12))
+
+
+def test_a_call_says_how_long_its_ticket_waited_and_a_recall_does_not() -> None:
+    m = model()
+    m.issue("general", at(0))
+    m.issue("general", at(1))
+    first = m.next("2", at(20)).called
+    assert first is not None and (first.ticket, first.waited_s) == ("A001", 1200)
+    recall = m.recall("2").called
+    assert recall is not None and recall.kind == "recall" and recall.waited_s is None
+    second = m.next("2", at(21.5)).called
+    assert second is not None and (second.ticket, second.waited_s) == ("A002", 1230)
+
+
+def test_a_transferred_tickets_next_call_counts_from_its_issue() -> None:
+    m = model()
+    m.issue("general", at(0))
+    m.next("2", at(10))
+    m.transfer("2", "cashier", at(15))
+    called = m.next("6", at(18)).called
+    assert called is not None and (called.ticket, called.waited_s) == ("A001", 18 * 60)
+
+
+def test_a_clock_set_back_after_the_issue_makes_no_negative_wait() -> None:
+    m = model()
+    m.issue("general", at(30))
+    called = m.next("2", at(5)).called  # NTP put the clock back 25 minutes meanwhile
+    assert called is not None and called.waited_s == 0
+    m.issue("general", at(0))
+    out_of_order = m.call("2", "A002", at(7.99)).called  # whole seconds, rounded down
+    assert out_of_order is not None and out_of_order.waited_s == 479

@@ -13,7 +13,13 @@ from lobby.speech import (
     READINGS,
     Spoken,
     all_tokens,
+    apologises,
+    apology_part,
+    default_apology,
+    default_template,
+    is_chinese,
     repeats_for,
+    speaking_order,
     spoken_part,
     template_fields,
     ticket_tokens,
@@ -35,6 +41,7 @@ EN = "Customer {ticket}, please go to {counter}."
         ("A015", "zh", "whole", ["A", "十", "五"]),
         ("A110", "zh", "whole", ["A", "一", "百", "一", "十"]),
         ("B2000", "zh", "whole", ["B", "两", "千"]),
+        ("A200", "zh", "whole", ["A", "两", "百"]),
         ("A023", "en", "whole", ["A", "twenty", "three"]),
         ("A105", "en", "whole", ["A", "one", "hundred", "five"]),
         ("A013", "en", "whole", ["A", "thirteen"]),
@@ -133,7 +140,9 @@ def test_every_number_reads_whole_in_mandarin_as_callers_say_it() -> None:
             assert words == ["零"]
             continue
         assert words.count("零") == gaps_of_zeros(number), words  # 一千零二十三
-        assert ("两" in words) == (number // 1000 == 2), words  # 两千, but 二百 and 二十
+        leads_a_hundred = str(number)[0] == "2" and number >= 200
+        assert words.count("两") == leads_a_hundred, words  # 两百, 两千; 二十, 一千二百
+        assert (words[0] == "两") == leads_a_hundred, words
         if 10 <= number <= 19:
             assert words[0] == "十", words  # 十五, not 一十五
 
@@ -194,3 +203,122 @@ def test_the_fields_a_template_uses() -> None:
     assert template_fields(ZH) == {"ticket", "counter"}
     assert template_fields("Customer {ticket}") == {"ticket"}
     assert template_fields("Thank you for waiting") == set()
+
+
+# 二 or 两: the whole number as a Mandarin (or Cantonese) speaker says an amount; a ticket
+# read digit by digit keeps 二 and 零, as a number is spelt out.
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        (2, "二"),  # "二号", never "两号": a ticket's number is a label, not a count
+        (12, "十二"),
+        (20, "二十"),
+        (22, "二十二"),
+        (102, "一百零二"),
+        (112, "一百一十二"),
+        (200, "两百"),
+        (202, "两百零二"),
+        (220, "两百二十"),
+        (1200, "一千二百"),
+        (1020, "一千零二十"),
+        (2000, "两千"),
+        (2002, "两千零二"),
+        (2222, "两千二百二十二"),
+    ],
+)
+@pytest.mark.parametrize("language", ["zh", "yue", "cmn", "zh-HK"])
+def test_two_is_liang_only_leading_a_hundred_or_a_thousand(
+    number: int, said: str, language: str
+) -> None:
+    assert "".join(ticket_tokens(f"A{number:03d}", language, "whole")[1:]) == said
+
+
+@pytest.mark.parametrize("language", ["zh", "yue"])
+def test_read_by_digit_two_stays_er_and_zero_ling(language: str) -> None:
+    assert ticket_tokens("A202", language) == ["A", "二", "零", "二"]
+    assert ticket_tokens("B2000", language, zero="oh") == ["B", "二", "零", "零", "零"]
+
+
+def test_english_says_zero_or_oh_for_a_digit_as_configured_and_a_whole_number_as_it_is() -> None:
+    assert ticket_tokens("A023", "en") == ["A", "zero", "two", "three"]
+    assert ticket_tokens("A023", "en", zero="oh") == ["A", "oh", "two", "three"]
+    assert ticket_tokens("A100", "en", zero="oh") == ["A", "one", "oh", "oh"]
+    assert ticket_tokens("A100", "en", "whole", zero="oh") == ["A", "one", "hundred"]
+    assert ticket_tokens("A000", "en", "whole", zero="oh") == ["A", "zero"]
+    digits = all_tokens("en", EN, ["A"], ["Counter 3"], zero="oh")
+    assert "oh" in digits and "zero" not in digits
+    whole = all_tokens("en", EN, ["A"], ["Counter 3"], "whole", zero="oh")
+    assert {"zero", "one", "hundred"} <= whole  # A000 read whole is still "zero"
+
+
+def test_chinese_languages_share_the_numerals_and_the_wording() -> None:
+    assert [is_chinese(code) for code in ("zh", "zh-HK", "cmn", "yue", "en", "ja")] == [
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert default_template("yue") == default_template("zh") == ZH
+    assert default_template("fr") is None
+    assert default_apology("yue") == "多谢您耐心等候"
+    assert default_apology("cmn") == "让您久等了"
+    assert default_apology("fr") is None
+    assert all_tokens("yue", ZH, ["A"], ["3号窗口"]) >= {"零", "二", "请", "号客户到", "3号窗口"}
+    assert spoken_part("yue", ZH, "A023", "3号窗口").tokens == (
+        "请",
+        "A",
+        "零",
+        "二",
+        "三",
+        "号客户到",
+        "3号窗口",
+        "办理业务",
+    )
+
+
+SITE = ("zh", "en")
+
+
+@pytest.mark.parametrize(
+    ("languages", "customer", "policy", "order"),
+    [
+        (SITE, "en", "first", ("en", "zh")),
+        (SITE, "zh", "first", ("zh", "en")),
+        (SITE, "en", "only", ("en",)),
+        (SITE, "en", "ignore", ("zh", "en")),
+        (SITE, None, "first", ("zh", "en")),  # no choice made: the site's order
+        (SITE, None, "only", ("zh", "en")),
+        (SITE, "fr", "only", ("zh", "en")),  # a language the site does not speak
+        (SITE, "en-GB", "first", ("en", "zh")),
+        (("yue", "zh", "en"), "en", "first", ("en", "yue", "zh")),
+        (("yue", "zh", "en"), "zh", "first", ("zh", "yue", "en")),
+        (("yue", "zh", "en"), "yue", "only", ("yue",)),
+    ],
+)
+def test_the_customers_language_is_said_first_or_only(languages, customer, policy, order) -> None:
+    assert speaking_order(languages, customer, policy) == order
+
+
+@pytest.mark.parametrize(
+    ("kind", "waited_s", "after_s", "sorry"),
+    [
+        ("call", 900, 900, True),
+        ("call", 3600, 900, True),
+        ("call", 899, 900, False),
+        ("call", None, 900, False),  # an engine that does not say the wait
+        ("recall", 3600, 900, False),  # said once already
+        ("call", 3600, 0, False),  # 0: never
+    ],
+)
+def test_a_long_wait_is_apologised_for_once(kind, waited_s, after_s, sorry) -> None:
+    assert apologises(kind, waited_s, after_s) is sorry
+
+
+def test_the_apology_is_a_phrase_of_its_own_and_known_before_the_first_call() -> None:
+    thanks = Spoken("en", ("Thank you for waiting",))
+    assert apology_part("en", " Thank you for waiting. ") == thanks
+    assert apology_part("zh", "让您久等了。").tokens == ("让您久等了",)
+    known = all_tokens("zh", ZH, ["A"], ["3号窗口"], apology="让您久等了。")
+    assert "让您久等了" in known
