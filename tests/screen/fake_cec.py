@@ -78,6 +78,19 @@ class FakeCecCtl:
         (self.folder / "calls").unlink(missing_ok=True)
 
 
+# A week of a lobby with a lunch break, a short Saturday, and Christmas closed.
+HOURS = """
+[hours]
+mon = "08:30-12:00, 13:30-17:00"
+tue = "08:30-12:00, 13:30-17:00"
+wed = "08:30-12:00, 13:30-17:00"
+thu = "08:30-12:00, 13:30-17:00"
+fri = "08:30-12:00, 13:30-17:00"
+sat = "09:00-12:00"
+sun = ""
+closed = ["2026-12-25"]
+"""
+
 CLAIM = "--playback --osd-name callboard"
 ON = ["--to 0 --image-view-on", "--to 0 --active-source phys-addr=1.0.0.0"]
 STANDBY = ["--to 0 --standby"]

@@ -19,21 +19,10 @@ from screen import cec
 from screen.tv import RETRY_FIRST_S, TvPower, tv_schedule
 from tests import payloads
 from tests.payloads import dumps
-from tests.screen.fake_cec import CLAIM, ON, STANDBY, FakeCecCtl
+from tests.screen.fake_cec import CLAIM, HOURS, ON, STANDBY, FakeCecCtl
 from tests.screen.fakes import Harness, StepClock
 
 CST = timezone(timedelta(hours=8))
-HOURS = """
-[hours]
-mon = "08:30-12:00, 13:30-17:00"
-tue = "08:30-12:00, 13:30-17:00"
-wed = "08:30-12:00, 13:30-17:00"
-thu = "08:30-12:00, 13:30-17:00"
-fri = "08:30-12:00, 13:30-17:00"
-sat = "09:00-12:00"
-sun = ""
-closed = ["2026-12-25"]
-"""
 
 
 def lobby(tmp_path: Path, tv_power: str, device: Path | str, hours: str = HOURS) -> Config:
