@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei libusb-1.0-0)
+RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei libusb-1.0-0 v4l-utils)
 TEST_PACKAGES=(tesseract-ocr sox chromium chromium-driver)
 # What pip last installed into .venv: pyproject.toml's hash, then the extras ("[test]").
 STAMP=.venv/callboard-installed
