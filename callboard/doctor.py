@@ -9,9 +9,15 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.settings import Config
 from mqtt_client.client import new_client
+
+if TYPE_CHECKING:
+    from screen.cec import CecCtl
+
+CONSOLEBLANK = Path("/sys/module/kernel/parameters/consoleblank")
 
 
 @dataclass(frozen=True)
@@ -240,8 +246,82 @@ def check_printer(config: Config, timeout_s: float = 5.0) -> Finding:
     return Finding(True, "printer", f"{address}: ready, paper {status.paper}")
 
 
+def check_console_blank(path: Path = CONSOLEBLANK) -> Finding:
+    """The kernel blanks its console after ``consoleblank`` seconds without a key press, and
+    a lobby board has no keyboard: only 0 keeps it on through the day."""
+    try:
+        seconds = path.read_text(encoding="ascii").strip()
+    except OSError:
+        return Finding(True, "console", f"no {path}: this kernel blanks no console")
+    if seconds == "0":
+        return Finding(True, "console", "the Linux console never blanks the board (consoleblank=0)")
+    return Finding(
+        False,
+        "console",
+        f"the Linux console blanks the board after {seconds} s without a key press; "
+        "sudo bash systemd/install.sh sets consoleblank=0 in /boot/firmware/cmdline.txt "
+        "(then reboot)",
+    )
+
+
+def check_tv_power(config: Config, cec: CecCtl | None = None) -> list[Finding]:
+    """Which way of putting the TV to sleep works here: cec-ctl, the CEC device, the TV's
+    answer. With "auto" a CEC that does not work is no fault (the board is blanked); with
+    "cec" it is one."""
+    from screen.cec import CecCtl
+
+    display = config.display
+    setting = display.tv_power
+    if setting == "none" or config.hours.always:
+        why = "no [hours] table: the lobby never closes" if setting != "none" else "none"
+        return [Finding(True, "tv power", f"{why}; the TV is left as it is")]
+    if setting == "blank":
+        return [Finding(True, "tv power", "blank: a black frame outside the hours")]
+    ctl = cec or CecCtl(display.cec_device)
+    strict, instead = setting == "cec", "; the board is blanked instead"
+    findings = [
+        Finding(True, "cec-ctl", ctl.program)
+        if ctl.program
+        else Finding(not strict, "cec-ctl", f"not installed: sudo apt install v4l-utils{instead}")
+    ]
+    device = display.cec_device
+    if os.path.exists(device):
+        findings.append(Finding(True, "cec device", f"{device} is there"))
+    else:
+        others = ", ".join(sorted(glob.glob("/dev/cec*"))) or "no /dev/cec* at all"
+        findings.append(
+            Finding(
+                not strict,
+                "cec device",
+                f"no {device} ({others}); a Pi has /dev/cec0 for the HDMI port next to its "
+                f"power socket and /dev/cec1 for the other: set [display] cec_device{instead}",
+            )
+        )
+    works = bool(ctl.program) and os.path.exists(device)
+    if works:
+        answer = ctl.claim()
+        answer = ctl.power_status() if answer.ok else answer
+        works = answer.ok
+        detail = (
+            f"the TV answers CEC: {answer.detail}"
+            if answer.ok
+            else f"{answer.detail}; switch CEC on in the TV's menu (Anynet+, SimpLink, "
+            f"Bravia Sync, EasyLink…){instead}"
+        )
+        findings.append(Finding(answer.ok or not strict, "tv", detail))
+    before, after = display.tv_on_before_min, display.tv_off_after_min
+    how = (
+        f"HDMI-CEC: standby {after} min after closing, on {before} min before opening"
+        if works
+        else "blanking (a black frame) outside the hours; CEC does not work here"
+    )
+    findings.append(Finding(works or not strict, "tv power", f"{setting}: {how}"))
+    return findings
+
+
 def run_checks(config: Config, out: Callable[[str], None] = print) -> int:
     findings = [check_broker(config), check_fonts(config), check_display()]
+    findings += [check_console_blank(), *check_tv_power(config)]
     findings += check_audio(config) if config.audio.enabled else []
     if config.audio.enabled and config.audio.voice_pack is not None:
         findings.append(check_voice_pack(config))

@@ -46,6 +46,9 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+TV_POWER_RE = re.compile(r"auto|cec|blank|none")
+TV_POWER_EXPECTED = '"auto", "cec", "blank" or "none"'
+CEC_DEVICE_RE = re.compile(r"/[^\s]+")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -201,6 +204,12 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
+        tv_power=r.text("tv_power", defaults.tv_power, TV_POWER_RE, TV_POWER_EXPECTED),
+        tv_on_before_min=r.integer("tv_on_before_min", defaults.tv_on_before_min, 0, 240),
+        tv_off_after_min=r.integer("tv_off_after_min", defaults.tv_off_after_min, 0, 720),
+        cec_device=r.text(
+            "cec_device", defaults.cec_device, CEC_DEVICE_RE, "a device path like /dev/cec0"
+        ),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():

@@ -246,6 +246,15 @@ class DisplaySettings:
     """How many earlier calls the recent list shows at most."""
     stale_after_s: int = 600
     """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
+    tv_power: str = "none"
+    """Outside the opening hours: "cec" (standby and back on through HDMI-CEC), "blank" (a
+    black frame), "auto" (CEC where the TV answers, else blank) or "none" (left as it is)."""
+    tv_on_before_min: int = 15
+    """The TV comes on (and the board back) this many minutes before the lobby opens."""
+    tv_off_after_min: int = 30
+    """The TV goes off this many minutes after the lobby closes (or after the last call)."""
+    cec_device: str = "/dev/cec0"
+    """The HDMI port's CEC device (a Pi 4 or 5 has /dev/cec0 and /dev/cec1, one per port)."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from screen.link_watch import LinkWatch
 from screen.messages import DayChanged, SaveFrame, Stop
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
+from screen.tv import TvPower
 from screen.voice import Voice
 
 _LOG = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ class Daemon:
             self.frames,
             self.desk,
             self.status_clock,
+            TvPower(self.config, self.frames, self.inbox.put, self.clock.wall),
             *self._more_parts,
         ]
         self.router = Router(parts)
