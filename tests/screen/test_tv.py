@@ -228,7 +228,9 @@ def test_a_call_after_hours_lights_the_board_until_staff_are_done(
     assert black(screen)
     screen.put(call(screen, "A077", "2", "c-late"))
     screen.settle()
-    assert not black(screen) and screen.drawn("hero")[1] == "A077"
+    # The closed page lights up with the call on it (display/closed.py: small, not spoken).
+    assert not black(screen)
+    assert screen.drawn("hero")[1] == "Now calling A077 · Please go to Counter 2"
     assert screen.link.acks() == ["c-late"]  # shown, so acknowledged
     to(screen, evening + timedelta(minutes=29))
     assert not black(screen)
