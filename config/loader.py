@@ -199,6 +199,9 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
+        counters=_ids(r, "counters", "counter"),
+        services=_ids(r, "services", "service"),
+        area=r.names("area"),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -208,6 +211,37 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
             "width", display.width, "width and height both set, or both 0 (the screen's size)"
         )
     return display
+
+
+def _ids(r: Reader, name: str, kind: str) -> tuple[str, ...]:
+    """A list of wire ids, each once (the board for part of the hall); () when absent."""
+    listed: Any = r.get(
+        name, lambda v: isinstance(v, list), f'a list of {kind} ids, e.g. ["7", "8"]', []
+    )
+    kept: list[str] = []
+    for i, item in enumerate(listed):
+        if not isinstance(item, str) or not WIRE_ID_RE.fullmatch(item):
+            r.problem(f"{name}[{i}]", item, f"a {kind} id of 1-16 letters, digits, _ or -")
+        elif item in kept:
+            r.problem(f"{name}[{i}]", item, f"each {kind} listed once")
+        else:
+            kept.append(item)
+    return tuple(kept)
+
+
+def _check_area(config: Config, problems: list[str]) -> None:
+    """The part of the hall a board shows names counters and services the lobby has."""
+    for name, listed, items in (
+        ("counters", config.display.counters, config.counters),
+        ("services", config.display.services, config.services),
+    ):
+        known = [item.id for item in items if isinstance(item.id, str)]
+        for i, item_id in enumerate(listed):
+            if item_id not in known:
+                problems.append(
+                    f"display.{name}[{i}]: found {item_id!r}, expected one of the "
+                    f"[[{name}]] ids ({', '.join(known) or 'none defined'})"
+                )
 
 
 def _cross_check(config: Config, problems: list[str]) -> None:
@@ -304,6 +338,7 @@ def parse_config(
     r.finish()
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    _check_area(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
     if problems:
         raise ConfigError(source, problems)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from config.names import Names
 from config.theme import BUILT_IN, Theme
+from lobby.area import HallArea
 from lobby.hours import ALWAYS, OpeningHours
 from lobby.speech import default_apology, default_template, is_chinese
 
@@ -229,6 +230,14 @@ class DisplaySettings:
     """How many earlier calls the recent list shows at most."""
     stale_after_s: int = 600
     """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
+    counters: tuple[str, ...] = ()
+    """A board for part of the hall: it shows and says the calls to these counters (and of
+    ``services``); both empty: the whole hall."""
+    services: tuple[str, ...] = ()
+    """A board for part of the hall: it shows and says the calls of these services (and to
+    ``counters``), whatever the counter."""
+    area: Names = field(default_factory=Names)
+    """The part of the hall's name per language ("贵宾室" / "VIP room"), in the header."""
 
 
 @dataclass(frozen=True)
@@ -333,3 +342,13 @@ class Config:
             if service.id == service_id:
                 return service
         return None
+
+    def hall_area(self) -> HallArea:
+        """The part of the hall this board shows and says (the whole hall by default)."""
+        served = {counter.id: counter.services for counter in self.counters}
+        return HallArea.of(self.display.counters, self.display.services, served)
+
+    def shown_services(self) -> tuple[Service, ...]:
+        """The services whose people waiting this board shows, in the config's order."""
+        area = self.hall_area()
+        return tuple(service for service in self.services if area.counts(service.id))

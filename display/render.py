@@ -42,7 +42,7 @@ def render_board(
     theme = config.display.theme
     text = TextCache(find_fonts(config.display.font, theme.fonts))
     painter = BoardPainter(config, text, size)
-    state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
+    state = BoardState(20, config.display.flash_seconds, config.hall_area())
     if snapshot is not None:
         state.apply_snapshot(snapshot)
     wall = wall or datetime.now().astimezone()
