@@ -14,6 +14,12 @@ $cb render --config config/lobby.toml --board docs/examples/board.json --time 20
 sed 's|theme = "default"|theme = "themes/branch.toml"|' config/lobby.toml > config/.branch-demo.toml
 $cb render --config config/.branch-demo.toml "${args[@]}" --size 1920x1080 --out docs/board-branch-theme.png
 rm config/.branch-demo.toml
+# A board for part of the hall: the cashier and complaints counters on the second floor.
+sed 's|^\[display\]$|[display]\ncounters = ["5", "6"]\narea = { zh = "二楼 出纳与申诉", en = "Floor 2: Cashier \& Complaints" }|' \
+    config/lobby.toml > config/.area-demo.toml
+$cb render --config config/.area-demo.toml "${args[@]}" --size 1920x1080 --out docs/board-area.png
+$cb render --config config/.area-demo.toml "${args[@]}" --size 1280x720 --out docs/board-area-720p.png
+rm config/.area-demo.toml
 # The ticket machine: a portrait touch screen and a landscape one (buttons, ticket, refusal).
 $cb kiosk --config config/lobby.toml --screens docs --size 1080x1920 --time 2026-11-25T10:15
 $cb kiosk --config config/lobby.toml --screens docs --size 1280x800 --time 2026-11-25T10:15

@@ -10,6 +10,7 @@ import pytest
 
 from config import Config
 from config.loader import parse_config
+from display.render import render_board
 from lobby.contract import parse_board, parse_call
 from tests import payloads
 from tests.conftest import config_text
@@ -107,3 +108,17 @@ def test_a_listed_service_is_shown_at_any_counter_a_listed_counter_with_any_serv
         assert screen.drawn("header")[0] == "客户服务中心"  # no area named: the branch alone
     finally:
         screen.close()
+
+
+def test_callboard_render_draws_the_areas_board(tmp_path) -> None:
+    """What the docs' screenshot and the console's preview draw for such a config."""
+    snapshot = payloads.board(
+        calls=[listed("6", "cashier", "P004"), listed("2", "general", "A010")],
+        waiting={"general": 17, "cashier": 4},
+    )
+    painter = render_board(
+        area_config(CASHIER_AREA), parse_board(dumps(snapshot)), tmp_path / "b.png", (1280, 720)
+    )
+    drawn = [text for region in ("hero", "recent") for text, _ in painter.drawn.get(region, [])]
+    assert "P004" in drawn and "A010" not in drawn
+    assert (tmp_path / "b.png").stat().st_size > 0
