@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from config.settings import (
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
+from lobby.day import reset_inside
 from lobby.errors import ConfigError
 from lobby.wording import WORDED_LANGUAGES
 
@@ -44,6 +46,9 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+TV_POWER_RE = re.compile(r"auto|cec|blank|none")
+TV_POWER_EXPECTED = '"auto", "cec", "blank" or "none"'
+CEC_DEVICE_RE = re.compile(r"/[^\s]+")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -202,6 +207,12 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         counters=_ids(r, "counters", "counter"),
         services=_ids(r, "services", "service"),
         area=r.names("area"),
+        tv_power=r.text("tv_power", defaults.tv_power, TV_POWER_RE, TV_POWER_EXPECTED),
+        tv_on_before_min=r.integer("tv_on_before_min", defaults.tv_on_before_min, 0, 240),
+        tv_off_after_min=r.integer("tv_off_after_min", defaults.tv_off_after_min, 0, 720),
+        cec_device=r.text(
+            "cec_device", defaults.cec_device, CEC_DEVICE_RE, "a device path like /dev/cec0"
+        ),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -296,6 +307,22 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                 )
 
 
+def _day_check(config: Config, problems: list[str]) -> None:
+    """The day's numbering restarts at ``[queue] reset_at``: never while the lobby is open
+    (the tickets of the morning and of the afternoon would be two days)."""
+    if config.hours.always or not HHMM_RE.fullmatch(config.queue.reset_at):
+        return
+    reset = time.fromisoformat(config.queue.reset_at)
+    inside = reset_inside(config.hours, reset)
+    if inside is not None:
+        day, span = inside
+        problems.append(
+            f"queue.reset_at: found {config.queue.reset_at!r}, inside the opening hours "
+            f"([hours] {day} = {span!r}); expected a time the lobby is closed (the day's "
+            'numbering restarts then), such as "04:00"'
+        )
+
+
 def _whole_lobby(r: Reader, config: Config) -> None:
     """A lobby has services to take tickets for and counters to call them to; a board
     with neither is a screen that can only ever say "please take a ticket"."""
@@ -338,6 +365,7 @@ def parse_config(
     r.finish()
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    _day_check(config, problems)
     _check_area(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
     if problems:

@@ -167,6 +167,23 @@ class AudioSettings:
     """A folder of recorded clips (<name>.wav, as `callboard voice-pack list` names them)
     that say the words instead of speech synthesis; None: synthesis says everything."""
 
+    keep_awake: bool = True
+    """Hold the audio output open from start to stop, fed without a break (a TV's HDMI audio
+    that sleeps when the stream stops swallows the next chime); false releases it when idle."""
+    wake_noise: bool = False
+    """Feed the output noise at about -80 dBFS instead of digital silence, for a TV or
+    soundbar that mutes or sleeps on silence even while the stream runs."""
+    lead_in_s: float = 0.0
+    """Seconds of the output's idle signal before a chime that follows 2 s of silence."""
+    music: Path | None = None
+    """A folder of the branch's licensed music (ogg, mp3, flac, wav, opus); None: no music."""
+    music_volume: float = 0.15
+    """The music's volume, 0 to 1 (quiet: it is background)."""
+    music_order: str = "shuffle"
+    """"shuffle" (a new order each pass through the folder) or "folder" (by file name)."""
+    music_duck: float = 0.25
+    """The music's level under announcements, as a share of ``music_volume``."""
+
     def template_for(self, language: str) -> str:
         """The wording of a call in a language (the config checked that there is one)."""
         return self.templates.get(language) or default_template(language) or "{ticket} {counter}"
@@ -238,6 +255,15 @@ class DisplaySettings:
     ``counters``), whatever the counter."""
     area: Names = field(default_factory=Names)
     """The part of the hall's name per language ("贵宾室" / "VIP room"), in the header."""
+    tv_power: str = "none"
+    """Outside the opening hours: "cec" (standby and back on through HDMI-CEC), "blank" (a
+    black frame), "auto" (CEC where the TV answers, else blank) or "none" (left as it is)."""
+    tv_on_before_min: int = 15
+    """The TV comes on (and the board back) this many minutes before the lobby opens."""
+    tv_off_after_min: int = 30
+    """The TV goes off this many minutes after the lobby closes (or after the last call)."""
+    cec_device: str = "/dev/cec0"
+    """The HDMI port's CEC device (a Pi 4 or 5 has /dev/cec0 and /dev/cec1, one per port)."""
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
 from lobby.contract import BoardCall, Notice
+from lobby.day import OPEN, DayView
 
 NO_NOTICE = Notice()
 AREA_SEPARATOR = " · "
+OPEN_DAY = DayView(OPEN)
 WARM_TS = datetime(2000, 1, 1).astimezone()
 
 
@@ -34,6 +36,9 @@ class Frame:
     """Local wall-clock time, for the clock."""
     link_up: bool = True
     notice: Notice = NO_NOTICE
+    day: DayView = OPEN_DAY
+    """Open (the board), closing (the board: the last customers are called) or closed
+    (the closed page, display/closed.py)."""
 
 
 class Region:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
+from display.closed import lobby_day
 from display.fonts import find_fonts
 from display.text import TextCache
 from lobby.board import BoardState
@@ -34,7 +35,8 @@ def render_board(
     link_up: bool = True,
     notice: Notice | None = None,
 ) -> BoardPainter:
-    """Draw a snapshot as the lobby would see it and save it as a PNG."""
+    """Draw a snapshot as the lobby would see it and save it as a PNG: outside the config's
+    opening hours (``wall``), the closed page."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame  # after the driver is chosen
 
@@ -46,7 +48,8 @@ def render_board(
     if snapshot is not None:
         state.apply_snapshot(snapshot)
     wall = wall or datetime.now().astimezone()
-    painter.paint(surface, Frame(state, 0.0, wall, link_up, notice or Notice()))
+    day = lobby_day(config, wall, sum(state.waiting.values()))
+    painter.paint(surface, Frame(state, 0.0, wall, link_up, notice or Notice(), day))
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))
     return painter

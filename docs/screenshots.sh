@@ -20,6 +20,16 @@ sed 's|^\[display\]$|[display]\ncounters = ["5", "6"]\narea = { zh = "二楼 出
 $cb render --config config/.area-demo.toml "${args[@]}" --size 1920x1080 --out docs/board-area.png
 $cb render --config config/.area-demo.toml "${args[@]}" --size 1280x720 --out docs/board-area-720p.png
 rm config/.area-demo.toml
+
+# The closed page: the example's [hours] (commented out there) made real, at 19:30.
+{ cat config/lobby.toml; sed -n '/^# \[hours\]/,/^# closing_minutes/s/^# //p' config/lobby.toml; } \
+    > config/.hours-demo.toml
+closed=(--board docs/examples/board.json --notice docs/examples/notice.json --time 2026-11-25T19:30)
+for shape in 1080p:1920x1080 720p:1280x720 portrait:1080x1920 bar:1920x360; do
+    $cb render --config config/.hours-demo.toml "${closed[@]}" --size "${shape#*:}" \
+        --out "docs/board-closed-${shape%%:*}.png"
+done
+rm config/.hours-demo.toml
 # The ticket machine: a portrait touch screen and a landscape one (buttons, ticket, refusal).
 $cb kiosk --config config/lobby.toml --screens docs --size 1080x1920 --time 2026-11-25T10:15
 $cb kiosk --config config/lobby.toml --screens docs --size 1280x800 --time 2026-11-25T10:15

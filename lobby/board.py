@@ -69,6 +69,12 @@ class BoardState:
         return self._calls[0] if self._calls else None
 
     @property
+    def arrived(self) -> float | None:
+        """When the newest call arrived live (monotonic seconds); None before any did, or
+        when it came late (stale)."""
+        return self._flash_started
+
+    @property
     def waiting(self) -> Mapping[str, int]:
         return self._waiting
 

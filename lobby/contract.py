@@ -36,6 +36,7 @@ from lobby.records import (
     StatsPage,
     StatsRequest,
 )
+from lobby.refusal import REFUSAL_REASONS, TicketRefused
 from lobby.wire import (
     COUNTER_RE,
     EPOCH_RE,
@@ -63,6 +64,7 @@ __all__ = [
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
     "MAX_PAYLOAD_BYTES",
+    "REFUSAL_REASONS",
     "ROLES",
     "VERSION",
     "Ack",
@@ -81,6 +83,7 @@ __all__ = [
     "StatsPage",
     "StatsRequest",
     "TicketIssued",
+    "TicketRefused",
     "TicketRequest",
     "encode",
     "format_ts",
@@ -478,6 +481,7 @@ parse_counter_request = CounterRequest.parse
 parse_counter_state = CounterState.parse
 parse_ticket_request = TicketRequest.parse
 parse_ticket_issued = TicketIssued.parse
+parse_ticket_refused = TicketRefused.parse
 parse_status = DeviceStatus.parse
 
 

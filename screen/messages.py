@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lobby.contract import CallEvent
+from lobby.day import DayView
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,13 @@ class BoardTaken:
 @dataclass(frozen=True)
 class StatusChanged:
     """A figure worth telling monitoring about changed (a fault came or went)."""
+
+
+@dataclass(frozen=True)
+class DayChanged:
+    """The lobby opened, began closing, or closed (by the screen's clock)."""
+
+    view: DayView
 
 
 @dataclass(frozen=True)

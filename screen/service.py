@@ -25,12 +25,14 @@ from lobby.contract import CallEvent
 from mqtt_client.link import MqttLink
 from screen.acks import AckLedger
 from screen.board import BoardKeeper
+from screen.day import DayWatch
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch
-from screen.messages import SaveFrame, Stop
+from screen.messages import DayChanged, SaveFrame, Stop
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
+from screen.tv import TvPower
 from screen.voice import Voice
 
 _LOG = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ class Daemon:
         self.frames = Frames(self.config, screen)
         self.link = self._link_factory(self.frames.config, self.inbox.put, self._version)
         self.board = BoardKeeper(self.frames.config, self.clock.wall)
+        self.day = DayWatch(
+            self.frames.config, self.clock.wall, lambda: sum(self.board.state.waiting.values())
+        )
         self.link_watch = LinkWatch(now)
         self.acks = AckLedger(self.link.publish_ack)
         self.status_clock = StatusClock(self.link.publish_status, now)
@@ -100,11 +105,13 @@ class Daemon:
         )
         parts: list[Part] = [
             self.board,
+            self.day,
             self.link_watch,
             self.acks,
             self.frames,
             self.desk,
             self.status_clock,
+            TvPower(self.config, self.frames, self.inbox.put, self.clock.wall),
             *self._more_parts,
         ]
         self.router = Router(parts)
@@ -117,6 +124,7 @@ class Daemon:
                 self.frames.config, self.inbox.put, self._spoken, self.clock
             )
             self.router = Router([*parts, voice])
+            self.router.route(DayChanged(self.day.view), now)  # silent from the start if closed
 
     def _spoken(self, call_id: str) -> None:
         self.link.publish_ack(call_id, "spoken", self.clock.wall())
@@ -219,6 +227,7 @@ class Daemon:
             self.clock.wall(),
             self.link_watch.looks_up(now),
             self.board.notice,
+            self.day.view,
         )
         shown_at = self.frames.present(frame)
         if shown_at is not None:

@@ -331,6 +331,23 @@ def test_ratings_and_figures_follow_their_schemas_and_parse_back() -> None:
     schema("stats-page").validate(json.loads(page.payload()))
 
 
+def test_a_refused_ticket_follows_its_schema_and_parses_back() -> None:
+    moment = datetime(2026, 11, 25, 19, 30, 0, 123000, tzinfo=HZ)
+    opens = datetime(2026, 11, 26, 8, 30, tzinfo=HZ)
+    for reason in c.REFUSAL_REASONS:
+        refused = c.TicketRefused("tr-1", "k-1", "general", reason, moment, opens, "en")
+        body = json.loads(refused.payload())
+        assert body["opens"] == "2026-11-26T08:30:00+08:00" and body["reason"] == reason
+        assert c.TicketRefused.parse(refused.payload()) == refused
+        schema("ticket-refused").validate(body)
+    bare = c.TicketRefused("tr-2", "k-2", "nosuch", "unknown_service", moment)
+    assert set(json.loads(bare.payload())) == {"v", "id", "request_id", "service", "reason", "ts"}
+    assert schema("ticket-refused").is_valid(json.loads(bare.payload()))
+    newer = {**json.loads(bare.payload()), "reason": "holiday_rush"}  # a code from a newer engine
+    assert c.TicketRefused.parse(json.dumps(newer).encode()).reason == "holiday_rush"
+    assert not schema("ticket-refused").is_valid({**newer, "reason": "Closed now"})
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [

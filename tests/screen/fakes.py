@@ -16,7 +16,7 @@ from config.settings import Config
 from display.screen import open_screen
 from lobby.contract import CallEvent
 from mqtt_client.session import LinkState
-from screen.messages import Called
+from screen.messages import Called, DayChanged
 from screen.parts import NOTHING, Part
 from screen.service import Daemon
 
@@ -91,15 +91,19 @@ class StepClock:
 
 
 class RecordingVoice(Part):
-    """A voice that keeps the calls it was asked to announce."""
+    """A voice that keeps the calls it was asked to announce, and what it was told of the
+    day (the real one is silent while closed: tests/screen/test_closed_voice.py)."""
 
-    handles = (Called,)
+    handles = (Called, DayChanged)
 
     def __init__(self) -> None:
         self.announced: list[CallEvent] = []
+        self.days: list[str] = []
 
     def handle(self, message: object, now: float) -> Sequence[object]:
-        if isinstance(message, Called) and message.announce:
+        if isinstance(message, DayChanged):
+            self.days.append(message.view.phase)
+        elif isinstance(message, Called) and message.announce:
             self.announced.append(message.call)
         return NOTHING
 
