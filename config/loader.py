@@ -6,6 +6,7 @@ technician fixing a lobby by phone can read the whole list out and fix it in one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+LAYOUT_RE = re.compile("board|counter")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -199,6 +201,8 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
+        layout=r.text("layout", "board", LAYOUT_RE, '"board" or "counter"'),
+        counter=r.text("counter", "", WIRE_ID_RE, "a counter's id"),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -247,6 +251,7 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                     f"{pins[pin]}; expected a pin of its own"
                 )
             pins[pin] = f"counters[{i}].{kind}"
+    _counter_screen(config, problems)
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
         for j, service_id in enumerate(counter.services):
@@ -260,6 +265,29 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                     f"counters[{i}].services: found {service_id!r} again, expected each "
                     "service once, in the order the counter serves them"
                 )
+
+
+def _counter_screen(config: Config, problems: list[str]) -> None:
+    """A counter's screen names a counter of this lobby; a board names none."""
+    display = config.display
+    ids = [c.id for c in config.counters if isinstance(c.id, str)]
+    listed = ", ".join(ids) or "none defined"
+    if display.layout == "counter" and not display.counter:
+        if not any(p.startswith("display.counter:") for p in problems):
+            problems.append(
+                f'display.counter: missing, expected with layout = "counter" the id of the '
+                f"counter this screen sits above (one of the [[counters]] ids: {listed})"
+            )
+    elif display.layout == "counter" and display.counter not in ids:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected one of the [[counters]] "
+            f"ids ({listed})"
+        )
+    elif display.layout != "counter" and display.counter:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected it only with "
+            'layout = "counter" (a board shows every counter)'
+        )
 
 
 def _whole_lobby(r: Reader, config: Config) -> None:
@@ -302,6 +330,11 @@ def parse_config(
         source=source,
     )
     r.finish()
+    if config.display.layout == "counter" and "enabled" not in data.get("audio", {}):
+        # a counter's screen is silent unless told: the lobby's voice calls the numbers
+        config = dataclasses.replace(
+            config, audio=dataclasses.replace(config.audio, enabled=False)
+        )
     _whole_lobby(r, config)
     _cross_check(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)

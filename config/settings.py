@@ -229,6 +229,11 @@ class DisplaySettings:
     """How many earlier calls the recent list shows at most."""
     stale_after_s: int = 600
     """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
+    layout: str = "board"
+    """What the screen shows: "board" (the lobby's number board) or "counter" (the page of
+    one counter, for the small screen above it)."""
+    counter: str = ""
+    """The counter whose page a ``layout = "counter"`` screen shows (one of the counters' ids)."""
 
 
 @dataclass(frozen=True)
