@@ -17,6 +17,7 @@ from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
 from lobby.contract import BoardCall, Notice
+from lobby.counter_page import CounterLook
 
 NO_NOTICE = Notice()
 WARM_TS = datetime(2000, 1, 1).astimezone()
@@ -33,6 +34,8 @@ class Frame:
     """Local wall-clock time, for the clock."""
     link_up: bool = True
     notice: Notice = NO_NOTICE
+    counter: CounterLook | None = None
+    """What a counter's page shows (``layout = "counter"``); the board ignores it."""
 
 
 class Region:

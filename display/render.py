@@ -8,10 +8,12 @@ from pathlib import Path
 
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
+from display.counter_view import CounterPainter
 from display.fonts import find_fonts
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardSnapshot, Notice
+from lobby.counter_page import CounterLook
 
 DEFAULT_SIZE = (1920, 1080)
 
@@ -47,6 +49,30 @@ def render_board(
         state.apply_snapshot(snapshot)
     wall = wall or datetime.now().astimezone()
     painter.paint(surface, Frame(state, 0.0, wall, link_up, notice or Notice()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(surface, str(out))
+    return painter
+
+
+def render_counter(
+    config: Config,
+    look: CounterLook,
+    out: Path,
+    size: tuple[int, int] = (800, 480),
+    wall: datetime | None = None,
+    link_up: bool = True,
+) -> CounterPainter:
+    """Draw the page of the config's counter (``[display] counter``) as it would show
+    ``look``, and save it as a PNG."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame  # after the driver is chosen
+
+    surface = pygame.Surface(size)
+    text = TextCache(find_fonts(config.display.font, config.display.theme.fonts))
+    painter = CounterPainter(config, text, size)
+    state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
+    wall = wall or datetime.now().astimezone()
+    painter.paint(surface, Frame(state, 0.0, wall, link_up, Notice(), look))
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))
     return painter
