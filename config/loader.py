@@ -332,9 +332,7 @@ def parse_config(
     r.finish()
     if config.display.layout == "counter" and "enabled" not in data.get("audio", {}):
         # a counter's screen is silent unless told: the lobby's voice calls the numbers
-        config = dataclasses.replace(
-            config, audio=dataclasses.replace(config.audio, enabled=False)
-        )
+        config = dataclasses.replace(config, audio=dataclasses.replace(config.audio, enabled=False))
     _whole_lobby(r, config)
     _cross_check(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)

@@ -227,8 +227,8 @@ class CounterBody(CounterRegion):
     def _serving(self, canvas: Canvas, box: pygame.Rect, look: CounterLook) -> None:
         c = canvas.colours
         fg = c.ticket_flash_fg if look.bright else c.hero_text_fg
-        label_box, rest = split(box, 0.17)
-        ticket_box, service_box = split(rest, 0.7)
+        label_box, rest = split(box, 0.16)
+        ticket_box, service_box = split(rest, 0.75)
         label = "recalling" if look.recall and look.bright else "now_serving"
         labels = words(label, self.langs)
         canvas.put("  ".join(labels), label_box, int(label_box.height * 0.8), fg, align="center")
@@ -253,7 +253,7 @@ class CounterBody(CounterRegion):
         """Titles large (the first language largest), then smaller lines of one size."""
         c = canvas.colours
         title_box, small_box = split(box, 0.58 if small else 1.0)
-        if self.bar and len(big) > 1:  # short: the titles side by side, as one line
+        if self.bar and small and len(big) > 1:  # short: the titles side by side, one line
             big = ["  ".join(big)]
         self.lines(big, title_box, canvas, 0.72)
         if not small:
@@ -409,18 +409,18 @@ class CounterPainter:
         ] or [""]
         number = "0" * self._config.queue.number_width
         rect = self.layout.counter_body
+        stand_in = CounterBody(self._config, self._theme, self.layout.unit, self.layout.bar)
         for prefix in prefixes:
             for bright in (True, False):
                 self._canvas.rehearse()
                 look = CounterLook(SERVING, prefix + number, "", bright=bright)
-                self.body.draw(self._canvas, rect, look)
+                stand_in.draw(self._canvas, rect, look)  # not the body: its faces are live
                 yield
         tickets = {prefix + number for prefix in prefixes}
         sizes = {p.size for p in self._canvas.placed.get(REHEARSAL, []) if p.text in tickets}
         for size in sizes:
             self._canvas.text.warm("".join(prefixes) + "0123456789", size, True)
         self._canvas.forget_rehearsal()
-        self.body.faces = {}
 
     def warm(self) -> float:
         started = time.perf_counter()

@@ -323,7 +323,7 @@ def test_a_counter_screen_names_a_counter_of_the_lobby_and_is_silent_unless_told
         "shows every counter)"
     ]
     assert problems_of(tmp_path, MINIMAL + '[display]\nlayout = "wall"\n') == [
-        "display.layout: found a string 'wall', expected \"board\" or \"counter\""
+        'display.layout: found a string \'wall\', expected "board" or "counter"'
     ]
     path = tmp_path / "counter.toml"
     path.write_text(counter_screen + 'counter = "1"\n', encoding="utf-8")
