@@ -18,13 +18,17 @@ from lobby.counter_page import CounterLook
 DEFAULT_SIZE = (1920, 1080)
 
 
-def render_size(config: Config, override: tuple[int, int] | None = None) -> tuple[int, int]:
-    """The size asked for, else the configured one, else full HD."""
+def render_size(
+    config: Config,
+    override: tuple[int, int] | None = None,
+    default: tuple[int, int] = DEFAULT_SIZE,
+) -> tuple[int, int]:
+    """The size asked for, else the configured one, else the default (full HD)."""
     if override is not None:
         return override
     if config.display.width and config.display.height:
         return (config.display.width, config.display.height)
-    return DEFAULT_SIZE
+    return default
 
 
 def render_board(
