@@ -26,8 +26,8 @@ SIZE = (800, 480)
 
 def counter_screen(text: str) -> str:
     """The example, as the screen above counter 3 (the Pi's touch display), silent."""
-    text = text.replace("width = 0\nheight = 0", 'width = 800\nheight = 480\nlayout = "counter"')
-    text = text.replace('layout = "counter"', 'layout = "counter"\ncounter = "3"')
+    screen = 'width = 800\nheight = 480\nlayout = "counter"\ncounter = "3"'
+    text = text.replace("width = 0\nheight = 0", screen)
     return text.replace("enabled = true", "enabled = false", 1)
 
 
