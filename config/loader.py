@@ -6,6 +6,7 @@ technician fixing a lobby by phone can read the whole list out and fix it in one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
@@ -49,6 +50,7 @@ TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
 TV_POWER_RE = re.compile(r"auto|cec|blank|none")
 TV_POWER_EXPECTED = '"auto", "cec", "blank" or "none"'
 CEC_DEVICE_RE = re.compile(r"/[^\s]+")
+LAYOUT_RE = re.compile("board|counter")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -213,6 +215,8 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         cec_device=r.text(
             "cec_device", defaults.cec_device, CEC_DEVICE_RE, "a device path like /dev/cec0"
         ),
+        layout=r.text("layout", "board", LAYOUT_RE, '"board" or "counter"'),
+        counter=r.text("counter", "", WIRE_ID_RE, "a counter's id"),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -292,6 +296,7 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                     f"{pins[pin]}; expected a pin of its own"
                 )
             pins[pin] = f"counters[{i}].{kind}"
+    _counter_screen(config, problems)
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
         for j, service_id in enumerate(counter.services):
@@ -320,6 +325,29 @@ def _day_check(config: Config, problems: list[str]) -> None:
             f"queue.reset_at: found {config.queue.reset_at!r}, inside the opening hours "
             f"([hours] {day} = {span!r}); expected a time the lobby is closed (the day's "
             'numbering restarts then), such as "04:00"'
+        )
+
+
+def _counter_screen(config: Config, problems: list[str]) -> None:
+    """A counter's screen names a counter of this lobby; a board names none."""
+    display = config.display
+    ids = [c.id for c in config.counters if isinstance(c.id, str)]
+    listed = ", ".join(ids) or "none defined"
+    if display.layout == "counter" and not display.counter:
+        if not any(p.startswith("display.counter:") for p in problems):
+            problems.append(
+                f'display.counter: missing, expected with layout = "counter" the id of the '
+                f"counter this screen sits above (one of the [[counters]] ids: {listed})"
+            )
+    elif display.layout == "counter" and display.counter not in ids:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected one of the [[counters]] "
+            f"ids ({listed})"
+        )
+    elif display.layout != "counter" and display.counter:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected it only with "
+            'layout = "counter" (a board shows every counter)'
         )
 
 
@@ -363,6 +391,9 @@ def parse_config(
         source=source,
     )
     r.finish()
+    if config.display.layout == "counter" and "enabled" not in data.get("audio", {}):
+        # a counter's screen is silent unless told: the lobby's voice calls the numbers
+        config = dataclasses.replace(config, audio=dataclasses.replace(config.audio, enabled=False))
     _whole_lobby(r, config)
     _cross_check(config, problems)
     _day_check(config, problems)

@@ -264,6 +264,11 @@ class DisplaySettings:
     """The TV goes off this many minutes after the lobby closes (or after the last call)."""
     cec_device: str = "/dev/cec0"
     """The HDMI port's CEC device (a Pi 4 or 5 has /dev/cec0 and /dev/cec1, one per port)."""
+    layout: str = "board"
+    """What the screen shows: "board" (the lobby's number board) or "counter" (the page of
+    one counter, for the small screen above it)."""
+    counter: str = ""
+    """The counter whose page a ``layout = "counter"`` screen shows (one of the counters' ids)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
 from lobby.contract import BoardCall, Notice
+from lobby.counter_page import CounterLook
 from lobby.day import OPEN, DayView
 
 NO_NOTICE = Notice()
@@ -39,6 +40,8 @@ class Frame:
     day: DayView = OPEN_DAY
     """Open (the board), closing (the board: the last customers are called) or closed
     (the closed page, display/closed.py)."""
+    counter: CounterLook | None = None
+    """What a counter's page shows (``layout = "counter"``); the board ignores it."""
 
 
 class Region:

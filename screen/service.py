@@ -20,16 +20,18 @@ import pygame
 from config.lifecycle import Clock, Supervisor, SystemClock, Unsupervised
 from config.settings import Config
 from display.board_view import Frame
+from display.counter_view import CounterPainter
 from display.screen import Screen, open_screen
 from lobby.contract import CallEvent
 from mqtt_client.link import MqttLink
 from screen.acks import AckLedger
 from screen.board import BoardKeeper
+from screen.counter import CounterScreen, OwnCallsOnly
 from screen.day import DayWatch
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch
-from screen.messages import DayChanged, SaveFrame, Stop
+from screen.messages import DayChanged, SaveFrame, Stop, Touched
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
 from screen.tv import TvPower
@@ -103,9 +105,13 @@ class Daemon:
             self._pin_factory,
             instance=self.link.instance,
         )
+        self.counter_page: CounterScreen | None = None
+        if isinstance(self.frames.painter, CounterPainter):
+            self.counter_page = CounterScreen(self.frames.config, self.frames.painter.face_at)
         parts: list[Part] = [
             self.board,
             self.day,
+            *([self.counter_page] if self.counter_page is not None else []),
             self.link_watch,
             self.acks,
             self.frames,
@@ -123,6 +129,8 @@ class Daemon:
             voice = self._voice_factory(
                 self.frames.config, self.inbox.put, self._spoken, self.clock
             )
+            if self.counter_page is not None:
+                voice = OwnCallsOnly(voice, self.counter_page.page.counter)
             self.router = Router([*parts, voice])
             self.router.route(DayChanged(self.day.view), now)  # silent from the start if closed
 
@@ -170,7 +178,7 @@ class Daemon:
             due = min(due, now + EVENT_PUMP_S)
         timeout = max(0.0, due - now)
         items = self._take(timeout if wait is None else min(wait, timeout))
-        if self.frames.screen.needs_events:
+        if self.frames.screen.needs_events or self.counter_page is not None:
             items.extend(self._pygame_events())
         now = self.clock.monotonic()
         for item in items:
@@ -228,11 +236,28 @@ class Daemon:
             self.link_watch.looks_up(now),
             self.board.notice,
             self.day.view,
+            self.counter_page.look(now) if self.counter_page is not None else None,
         )
         shown_at = self.frames.present(frame)
         if shown_at is not None:
             visible = self.frames.painter.visible_calls(self.board.state)
             self.acks.shown(visible, self.board.state.calls, shown_moment(shown_at))
+
+    def _touch(self, event: pygame.event.Event) -> Touched | None:
+        """A finger, or a mouse's left button, on a counter's screen (a touch that SDL also
+        reports as a mouse click counts once)."""
+        if self.counter_page is None:
+            return None
+        if event.type == pygame.FINGERDOWN:
+            width, height = self.frames.screen.size
+            return Touched(int(event.x * width), int(event.y * height))
+        if (
+            event.type == pygame.MOUSEBUTTONDOWN
+            and event.button == 1
+            and not getattr(event, "touch", False)
+        ):
+            return Touched(*event.pos)
+        return None
 
     def _pygame_events(self) -> list[object]:
         items: list[object] = []
@@ -243,6 +268,8 @@ class Daemon:
                 items.append(Stop("window closed"))
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not windowless:
                 items.append(Stop("Esc pressed"))
+            elif (touch := self._touch(event)) is not None:
+                items.append(touch)
             elif event.type == pygame.KEYDOWN and self.config.buttons.keyboard and not windowless:
                 press = key_press(self.config, event.key, event.mod, self.clock.wall())
                 if press is not None:
