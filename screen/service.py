@@ -28,7 +28,8 @@ from screen.board import BoardKeeper
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch
-from screen.messages import SaveFrame, Stop
+from screen.messages import RatingInvited, SaveFrame, Stop
+from screen.pad import RatingPad
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
 from screen.voice import Voice
@@ -107,16 +108,37 @@ class Daemon:
             self.status_clock,
             *self._more_parts,
         ]
+        self.pad = self._rating_pad(parts)
+        if self.pad is not None:
+            parts.append(self.pad)
         self.router = Router(parts)
         self._present()  # the board is up before the broker answers
         self.link.set_status(self.router.status())
         self.link.start()
         self.desk.open()
+        if self.pad is not None:
+            self.pad.open()
         if self.config.audio.enabled and self._voice_factory is not None:
             voice = self._voice_factory(
                 self.frames.config, self.inbox.put, self._spoken, self.clock
             )
             self.router = Router([*parts, voice])
+
+    def _rating_pad(self, parts: Sequence[Part]) -> RatingPad | None:
+        """The counter's rating pad when ``[rating]`` wires one here; it tells the faces to
+        a part that draws them (the counter screen), when this screen has one."""
+        if self.config.rating is None:
+            return None
+        return RatingPad(
+            self.config,
+            self.inbox.put,
+            self.link.publish_rating,
+            self.link.publish_request,
+            self.clock.wall,
+            self._pin_factory,
+            instance=self.link.instance,
+            screen=any(RatingInvited in part.handles for part in parts),
+        )
 
     def _spoken(self, call_id: str) -> None:
         self.link.publish_ack(call_id, "spoken", self.clock.wall())
