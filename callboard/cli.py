@@ -376,7 +376,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except sqlite3.DatabaseError as exc:
         print(f"{db}: not a queue database ({exc})", file=sys.stderr)
         return EXIT_CONFIG
-    print(as_csv(rows) if args.csv else as_table(rows, day), end="" if args.csv else "\n")
+    table = as_table(rows, day, config.queue.low_satisfaction)
+    print(as_csv(rows) if args.csv else table, end="" if args.csv else "\n")
     return 0
 
 
