@@ -204,11 +204,13 @@ def test_after_done_the_first_press_is_the_ticket_s_rating_and_stats_show_it(
     body = counter.on(Topics("callboard", site).counter_rating("2"))[0].json()
     assert body["id"].startswith("r-counter-2-") and body["scale"] == 3
 
-    def recorded() -> str:
+    def recorded(who: str) -> str:
         shown = run_cli("stats", "--config", str(engine_config)).stdout
-        return next((line for line in shown.splitlines() if line.startswith("counter  2 ")), "")
+        return next((line for line in shown.splitlines() if line.startswith(who)), "")
 
-    assert wait_until(lambda: recorded().split()[-3:] == ["1", "100", "%"], 10), recorded()
+    # satisfaction per counter and per service: rated 1, 100 % satisfied
+    assert wait_until(lambda: recorded("counter  2 ").split()[-3:] == ["1", "100", "%"], 10)
+    assert recorded("service  general ").split()[-3:] == ["1", "100", "%"]
 
 
 def test_presses_before_any_service_or_after_the_window_are_ignored(
