@@ -85,3 +85,19 @@ def test_callboard_pad_without_a_rating_table_says_so_and_exits_2(tmp_path: Path
         "no [rating] table (the pad's counter, its buttons); see config/lobby.toml"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_the_example_s_commented_pad_loads_once_uncommented(tmp_path: Path) -> None:
+    from config import EXAMPLE
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("# [rating]")
+    block = text[start : text.index("\n\n", start)]
+    path = tmp_path / "c.toml"
+    path.write_text(text.replace(block, block.replace("# ", "", 1).replace("\n# ", "\n")), "utf-8")
+    rating = load_config(path).rating
+    assert rating is not None and (rating.counter, rating.pause_pin, rating.pause_hold) == (
+        "3",
+        23,
+        1,
+    )
