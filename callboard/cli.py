@@ -272,6 +272,25 @@ def cmd_buttons(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pad(args: argparse.Namespace) -> int:
+    """A Pi with only a counter's rating pad: no screen, no voice."""
+    from buttons.panel import make_pin_factory
+    from callboard.systemd import Systemd
+    from screen.pad_service import PadService
+
+    config = _config_or_exit(args.config)
+    if config.rating is None:
+        print(
+            f"{args.config}: no [rating] table (the pad's counter, its buttons); see "
+            "config/lobby.toml",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    factory = make_pin_factory(config.buttons.pin_factory)
+    service = PadService(config, version=__version__, supervisor=Systemd(), pin_factory=factory)
+    return service.run()
+
+
 def cmd_queue(args: argparse.Namespace) -> int:
     import signal
 
@@ -402,7 +421,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except sqlite3.DatabaseError as exc:
         print(f"{db}: not a queue database ({exc})", file=sys.stderr)
         return EXIT_CONFIG
-    print(as_csv(rows) if args.csv else as_table(rows, day), end="" if args.csv else "\n")
+    table = as_table(rows, day, config.queue.low_satisfaction)
+    print(as_csv(rows) if args.csv else table, end="" if args.csv else "\n")
     return 0
 
 
@@ -538,6 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)
     buttons.set_defaults(func=cmd_buttons)
+
+    pad = sub.add_parser("pad", help="run a counter's rating pad alone (no screen)")
+    pad.add_argument("--config", type=Path, required=True)
+    pad.set_defaults(func=cmd_pad)
 
     engine = sub.add_parser("queue", help="run the queue engine on its own")
     engine.add_argument("--config", type=Path, required=True)

@@ -27,6 +27,7 @@ from config.files import (
 from config.hours_table import read_hours
 from config.kiosk_table import check_kiosk, read_kiosk
 from config.plugins import PIN_FACTORIES, names
+from config.rating_table import check_rating, read_rating
 from config.reader import Reader
 from config.settings import (
     ButtonSettings,
@@ -388,6 +389,7 @@ def parse_config(
         kiosk=read_kiosk(r.table("kiosk")),
         console=read_console(r.table("console"), base),
         hours=read_hours(r.table("hours"), "hours" in data),
+        rating=read_rating(r.table("rating"), "rating" in data),
         source=source,
     )
     r.finish()
@@ -399,6 +401,7 @@ def parse_config(
     _day_check(config, problems)
     _check_area(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
+    check_rating(config, problems)
     if problems:
         raise ConfigError(source, problems)
     return config
@@ -416,6 +419,7 @@ def _queue(r: Reader) -> QueueSettings:
         number_width=r.integer("number_width", 3, 1, 4),
         standby=r.flag("standby", False),
         call_expiry_s=r.integer("call_expiry_s", 90, 5, 3600),
+        low_satisfaction=r.number("low_satisfaction", 0.0, 0.0, 1.0),
     )
     r.finish()
     return queue

@@ -31,7 +31,8 @@ from screen.day import DayWatch
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch
-from screen.messages import DayChanged, SaveFrame, Stop, Touched
+from screen.messages import DayChanged, RatingInvited, SaveFrame, Stop, Touched
+from screen.pad import RatingPad
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
 from screen.tv import TvPower
@@ -120,11 +121,16 @@ class Daemon:
             TvPower(self.config, self.frames, self.inbox.put, self.clock.wall),
             *self._more_parts,
         ]
+        self.pad = self._rating_pad(parts)
+        if self.pad is not None:
+            parts.append(self.pad)
         self.router = Router(parts)
         self._present()  # the board is up before the broker answers
         self.link.set_status(self.router.status())
         self.link.start()
         self.desk.open()
+        if self.pad is not None:
+            self.pad.open()
         if self.config.audio.enabled and self._voice_factory is not None:
             voice = self._voice_factory(
                 self.frames.config, self.inbox.put, self._spoken, self.clock
@@ -133,6 +139,22 @@ class Daemon:
                 voice = OwnCallsOnly(voice, self.counter_page.page.counter)
             self.router = Router([*parts, voice])
             self.router.route(DayChanged(self.day.view), now)  # silent from the start if closed
+
+    def _rating_pad(self, parts: Sequence[Part]) -> RatingPad | None:
+        """The counter's rating pad when ``[rating]`` wires one here; it tells the faces to
+        a part that draws them (the counter screen), when this screen has one."""
+        if self.config.rating is None:
+            return None
+        return RatingPad(
+            self.config,
+            self.inbox.put,
+            self.link.publish_rating,
+            self.link.publish_request,
+            self.clock.wall,
+            self._pin_factory,
+            instance=self.link.instance,
+            screen=any(RatingInvited in part.handles for part in parts),
+        )
 
     def _spoken(self, call_id: str) -> None:
         self.link.publish_ack(call_id, "spoken", self.clock.wall())
