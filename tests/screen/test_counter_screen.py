@@ -166,3 +166,34 @@ def test_a_finger_on_a_face_counts_and_an_unrated_invitation_goes_back(screen) -
     pygame.event.post(touch_face_outside)
     harness.settle()
     assert pad.pressed == [2]
+
+
+def test_the_pad_and_the_counter_screen_together_after_done(tmp_path) -> None:
+    """The real pad part beside the real page: done invites, the faces show, a touch is the
+    ticket's Rating on the broker, and the page thanks the customer."""
+    path = tmp_path / "counter.toml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "[display]\n", '[display]\nlayout = "counter"\ncounter = "3"\n', 1
+    )
+    path.write_text(text + '\n[rating]\ncounter = "3"\nscale = 3\nwindow_s = 20\n', "utf-8")
+    harness = Harness(load_config(path))
+    try:
+        pygame.event.clear()
+        harness.link.come_up()
+        harness.put(CounterState("3", "A023", 0, TS, open=True))
+        harness.settle()
+        assert "A023" in body(harness) and harness.daemon.frames.painter.body.faces == {}
+        harness.put(CounterState("3", None, 0, TS, open=True))  # done: the pad invites
+        harness.settle()
+        assert "Please rate our service" in " ".join(body(harness))
+        touch_face(harness, 3)
+        harness.settle()
+        ((rating,),) = harness.link.of("rating")
+        assert (rating.counter, rating.ticket, rating.score, rating.scale) == ("3", "A023", 3, 3)
+        assert "谢谢您的评价" in body(harness)
+        assert harness.daemon.frames.painter.body.faces == {}  # the thanks: no faces to touch
+        harness.put(RatingPressed(1))  # a GPIO press after it: the same customer, ignored
+        harness.settle()
+        assert len(harness.link.of("rating")) == 1
+    finally:
+        harness.close()
