@@ -55,7 +55,7 @@ class QueueEngine:
         self._supervisor = supervisor or Unsupervised()
         self._db = db or default_db(config)
         self._topics = Topics(config.mqtt.topic_root, config.site)
-        self._figures = FiguresDesk(self._topics)
+        self._figures = FiguresDesk(self._topics, self._config.queue.low_satisfaction)
         self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self.ready = threading.Event()
@@ -118,7 +118,7 @@ class QueueEngine:
             len(store.model.tickets),
         )
         serving.serve()
-        self._figures = FiguresDesk(self._topics)
+        self._figures = FiguresDesk(self._topics, self._config.queue.low_satisfaction)
         self._send(store, serving, store.begin_day(_now()))  # a day begun while it was away
         self._republish(store, serving)
         link.serving = True

@@ -546,6 +546,7 @@ class QueueStore:
             ts=now,
             open=self.model.is_open(counter),
             serving_since=self.model.serving_since(counter),
+            reason=self.model.paused.get(counter) or None,
         )
 
     def board(self, now: datetime, seq: int | None = None) -> BoardSnapshot:

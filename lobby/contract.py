@@ -358,6 +358,9 @@ class CounterState:
     open: bool | None = None
     """False while the counter is paused (absent from older engines: taken as open)."""
     serving_since: datetime | None = None
+    reason: str | None = None
+    """Why the counter is paused, as the teller said it (callboard's own; absent when open
+    or when no reason was given): the counter's screen shows it under "Closed"."""
 
     @property
     def is_open(self) -> bool:
@@ -376,6 +379,7 @@ class CounterState:
             ts=_ts(fields),
             open=fields.flag("open"),
             serving_since=fields.timestamp("serving_since", required=False),
+            reason=fields.text("reason", max_len=MAX_REASON_CHARS, required=False) or None,
         )
         if counter is not None and state.counter != counter:
             raise ContractError(
@@ -394,6 +398,8 @@ class CounterState:
             body["open"] = self.open
         if self.serving_since is not None:
             body["serving_since"] = format_ts(self.serving_since)
+        if self.reason:
+            body["reason"] = self.reason
         return encode(body)
 
 

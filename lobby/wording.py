@@ -70,7 +70,33 @@ WORDS: dict[str, dict[str, str]] = {
     "today": {"zh": "今天 ", "en": "today"},
     "tomorrow": {"zh": "明天 ", "en": "tomorrow"},
     "no_tickets_now": {"zh": "现在暂停取号", "en": "No tickets are given just now"},
+    # The screen above a counter.
+    "now_serving": {"zh": "正在办理", "en": "Now serving"},
+    "counter_closed": {"zh": "暂停服务", "en": "Closed"},
+    "counter_closed_help": {
+        "zh": "请留意叫号屏，其他窗口将为您服务",
+        "en": "Please watch the call screen: another counter will serve you.",
+    },
+    "counter_idle": {
+        "zh": "请取号，留意叫号屏",
+        "en": "Please take a ticket and watch the call screen",
+    },
+    "services_here": {"zh": "本窗口办理", "en": "Services here"},
+    "please_rate": {"zh": "请您对本次服务作出评价", "en": "Please rate our service"},
+    "very_satisfied": {"zh": "非常满意", "en": "Very satisfied"},
+    "satisfied": {"zh": "满意", "en": "Satisfied"},
+    "neutral": {"zh": "一般", "en": "Neutral"},
+    "unsatisfied": {"zh": "不满意", "en": "Unsatisfied"},
+    "very_unsatisfied": {"zh": "非常不满意", "en": "Very unsatisfied"},
+    "thanks_rating": {"zh": "谢谢您的评价", "en": "Thank you for your feedback"},
 }
+
+FACES = {
+    3: ("satisfied", "neutral", "unsatisfied"),
+    5: ("very_satisfied", "satisfied", "neutral", "unsatisfied", "very_unsatisfied"),
+}
+"""The faces of a rating pad's scale, as Chinese pads lay them out: the happiest first
+(its score is the scale), the unhappiest last (score 1)."""
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 """Each language by its own name, as a customer looks for it."""

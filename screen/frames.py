@@ -14,6 +14,7 @@ import pygame
 
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
+from display.counter_view import CounterPainter
 from display.fonts import find_fonts, last_resort
 from display.screen import Screen
 from display.text import TextCache
@@ -50,7 +51,11 @@ class Frames(Part):
     def __init__(self, config: Config, screen: Screen) -> None:
         self.screen = screen
         text, self.config, self.font_fault = text_cache(config)
-        self.painter = BoardPainter(self.config, text, screen.size)
+        self.painter: BoardPainter | CounterPainter
+        if self.config.display.layout == "counter":
+            self.painter = CounterPainter(self.config, text, screen.size)
+        else:
+            self.painter = BoardPainter(self.config, text, screen.size)
         self.last: Frame | None = None
         self.frame_ms = 0.0
         self.frames = 0

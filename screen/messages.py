@@ -73,3 +73,12 @@ class RatingClosed:
 
     ticket: str
     score: int | None
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A finger (or a mouse click) on the screen, in its pixels: on a counter's screen, a
+    touch on a rating face chooses it."""
+
+    x: int
+    y: int

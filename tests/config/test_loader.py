@@ -346,3 +346,32 @@ def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "ok.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_a_counter_screen_names_a_counter_of_the_lobby_and_is_silent_unless_told(
+    tmp_path: Path,
+) -> None:
+    counter_screen = MINIMAL + '[display]\nlayout = "counter"\n'
+    assert problems_of(tmp_path, counter_screen) == [
+        'display.counter: missing, expected with layout = "counter" the id of the counter '
+        "this screen sits above (one of the [[counters]] ids: 1)"
+    ]
+    assert problems_of(tmp_path, counter_screen + 'counter = "7"\n') == [
+        "display.counter: found '7', expected one of the [[counters]] ids (1)"
+    ]
+    assert problems_of(tmp_path, MINIMAL + '[display]\ncounter = "1"\n') == [
+        "display.counter: found '1', expected it only with layout = \"counter\" (a board "
+        "shows every counter)"
+    ]
+    assert problems_of(tmp_path, MINIMAL + '[display]\nlayout = "wall"\n') == [
+        'display.layout: found a string \'wall\', expected "board" or "counter"'
+    ]
+    path = tmp_path / "counter.toml"
+    path.write_text(counter_screen + 'counter = "1"\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.display.layout, config.display.counter) == ("counter", "1")
+    assert config.audio.enabled is False  # the lobby's voice calls; this screen shows
+    path.write_text(counter_screen + 'counter = "1"\n[audio]\nenabled = true\n', encoding="utf-8")
+    assert load_config(path).audio.enabled is True
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert load_config(path).display.layout == "board" and load_config(path).audio.enabled

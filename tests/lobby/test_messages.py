@@ -375,3 +375,15 @@ def test_a_rating_or_a_request_for_figures_that_makes_no_sense_is_refused(
     parse = c.Rating.parse if b'"score"' in raw else (lambda r, _k: c.StatsRequest.parse(r))
     with pytest.raises(ContractError, match=reason):
         parse(raw, "3")
+
+
+def test_a_paused_counter_state_carries_the_tellers_reason() -> None:
+    since = datetime(2026, 11, 28, 12, 0, tzinfo=HZ)
+    lunch = c.CounterState("3", None, 4, since, open=False, reason="午餐 Lunch")
+    body = json.loads(lunch.payload())
+    assert body["reason"] == "午餐 Lunch"
+    assert c.CounterState.parse(lunch.payload(), "3") == lunch
+    assert "reason" not in json.loads(c.CounterState("3", None, 4, since, open=False).payload())
+    for wrong, why in (("x" * 41, "at most 40"), (7, "expected a string")):
+        with pytest.raises(ContractError, match=why):
+            c.CounterState.parse(json.dumps({**body, "reason": wrong}).encode(), "3")

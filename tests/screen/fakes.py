@@ -14,7 +14,7 @@ from gpiozero.pins.mock import MockFactory
 from config.lifecycle import Clock
 from config.settings import Config
 from display.screen import open_screen
-from lobby.contract import CallEvent
+from lobby.contract import CallEvent, Rating
 from mqtt_client.session import LinkState
 from screen.messages import Called, DayChanged
 from screen.parts import NOTHING, Part
@@ -58,8 +58,13 @@ class RecordingLink:
     def publish_ack(self, call_id: str, event: str, moment: datetime) -> None:
         self.sent.append(Sent("ack", (call_id, event, moment)))
 
-    def publish_request(self, request_id: str, counter: str, action: str, at: datetime) -> None:
+    def publish_request(
+        self, request_id: str, counter: str, action: str, at: datetime, reason: str | None = None
+    ) -> None:
         self.sent.append(Sent("request", (request_id, counter, action, at)))
+
+    def publish_rating(self, rating: Rating) -> None:
+        self.sent.append(Sent("rating", (rating,)))
 
     def come_up(self, up: bool = True) -> None:
         """What paho's thread does when the broker answers (or goes)."""
