@@ -14,7 +14,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from audio.chime import WORDS_AFTER_S, chime_pcm
 from audio.clips import ClipLibrary
@@ -52,6 +52,19 @@ class Speaker(Protocol):
     def ready(self) -> bool: ...
 
     def play(self, channel: int, pcm: bytes, volume: float) -> float: ...
+
+
+@runtime_checkable
+class Output(Speaker, Protocol):
+    """A speaker with an output of its own to look after (the mixer): woken, and its music
+    ducked, before each announcement, and told when it is over. A recording stand-in needs
+    neither."""
+
+    def begin(self, now: float) -> float:
+        """Seconds before the announcement's first sound may play (a lead-in, a fade)."""
+        ...
+
+    def end(self, now: float) -> None: ...
 
 
 @dataclass
@@ -191,8 +204,16 @@ class Announcer:
                 WORDS, current.reps[current.rep], current.volume
             )
             return False
-        self._current = None
+        self._finish(now)
         return True
+
+    def _begin(self, now: float) -> float:
+        return self._speaker.begin(now) if isinstance(self._speaker, Output) else 0.0
+
+    def _finish(self, now: float) -> None:
+        self._current = None
+        if isinstance(self._speaker, Output):
+            self._speaker.end(now)
 
     def _drop(self, call: CallEvent, why: str) -> None:
         self.skipped += 1
@@ -207,16 +228,20 @@ class Announcer:
             self._drop(call, f"{why} for {MAX_WAIT_S:.0f} s")
         if not self._queue or not self._speaker.ready:
             return False
-        call, _received = self._queue.popleft()
+        call, received = self._queue.popleft()
         volume = self._audio.volume_at(hhmm)
         if volume <= 0:
             _LOG.info("quiet hours: call %s shown, not spoken", call.id)
             return True
+        lead = self._begin(now)  # the output woken, the music fading down
+        if not self._speaker.ready:  # it could not be opened again: the call waits
+            self._queue.appendleft((call, received))
+            return False
         repeats = repeats_for(len(self._queue), self._audio.repeat)
-        words_at = now
-        if self._chime:
-            self._speaker.play(CHIME, self._chime, volume)
-            words_at = now + WORDS_AFTER_S
+        words_at = now + lead
+        if self._chime:  # the lead-in goes before the chime in one clip: exact to the sample
+            self._speaker.play(CHIME, silence(lead) + self._chime, volume)
+            words_at += WORDS_AFTER_S
         self._current = _Current(call, volume, repeats, words_at, spoken_parts(self._config, call))
         self.spoken += 1
         self._on_spoken(call.id)
@@ -229,7 +254,7 @@ class Announcer:
         if words is None:
             return False  # clips on their way: ClipsReady (or the poll) wakes us
         if not words:
-            self._current = None  # nothing sayable: the chime alone, reported as a fault
+            self._finish(now)  # nothing sayable: the chime alone, reported as a fault
             return True
         again = self._said_again(current.call, current.parts, words)
         current.reps = [words] + [silence(REPEAT_GAP_S) + again] * (current.repeats - 1)

@@ -11,7 +11,7 @@
 SDL's dummy driver stands in for the TV: presenting a frame costs nothing there, so
 the figures are the drawing itself (on a Pi, kmsdrm adds the copy of the changed rects).
 
-    .venv/bin/python bench/render.py [--seconds 30]
+    .venv/bin/python bench/render.py [--seconds 30] [--counter]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import _path  # noqa: F401 - first: the repository on sys.path, this folder off 
 # isort: on
 
 import argparse
+import dataclasses
 import os
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from bench.common import call_payload, lobby_config, start_daemon  # noqa: E402
 from callboard.demo.broker import PrivateBroker  # noqa: E402
 from config import EXAMPLE, Config, load_config  # noqa: E402
 from display.board_view import BoardPainter, Frame  # noqa: E402
+from display.counter_view import CounterPainter  # noqa: E402
 from display.fonts import find_fonts  # noqa: E402
 from display.text import TextCache  # noqa: E402
 from lobby.board import BoardState  # noqa: E402
@@ -50,10 +52,12 @@ from lobby.contract import (  # noqa: E402
     parse_call,
     parse_notice,
 )
+from lobby.counter_page import RATING, SERVING, CounterLook  # noqa: E402
 
 BOARD = (ROOT / "docs" / "examples" / "board.json").read_bytes()
 NOTICE = (ROOT / "docs" / "examples" / "notice.json").read_bytes()
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "4K": (3840, 2160)}
+COUNTER_SIZES = [(800, 480), (1920, 360)]
 
 
 def mean_ms(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -103,6 +107,48 @@ def frame_costs() -> None:
         print(
             f"{name:>6} {size[0]}x{size[1]:<11} {full:10.2f} {idle:12.3f} {marquee:14.2f}"
             f" {flash:12.2f} {warm:14.0f}"
+        )
+    pygame.display.quit()
+
+
+def _counter_at(
+    config: Config, text: TextCache, size: tuple[int, int]
+) -> tuple[float, float, float, float, float]:
+    screen = pygame.display.set_mode(size)
+    warm = CounterPainter(config, TextCache(find_fonts()), size).warm() * 1000
+    painter = CounterPainter(config, text, size)
+    wall = datetime.now().astimezone()
+    looks = [CounterLook(SERVING, "A023", "general", bright=b) for b in (True, False)]
+    faces = [CounterLook(RATING, "A023", scale=3), CounterLook(RATING, "A023", scale=5)]
+
+    def paint(look: CounterLook, full: bool = False) -> None:
+        if full:
+            painter.invalidate()
+        frame = Frame(BoardState(), 0.0, wall, True, counter=look)
+        pygame.display.update(painter.paint(screen, frame))
+
+    paint(looks[0], True)
+    full = mean_ms(lambda i: paint(looks[0], True), 50)
+    idle = mean_ms(lambda i: paint(looks[0]), 500)
+    flash = mean_ms(lambda i: paint(looks[i % 2]), 50)
+    rating = mean_ms(lambda i: paint(faces[i % 2]), 50)
+    return full, idle, flash, rating, warm
+
+
+def counter_costs() -> None:
+    """The counter's page (``layout = "counter"``) at the Pi's touch display and a bar."""
+    example = load_config(EXAMPLE)
+    config = dataclasses.replace(
+        example, display=dataclasses.replace(example.display, layout="counter", counter="3")
+    )
+    text = TextCache(find_fonts())
+    pygame.display.init()
+    print("\ncounter's page (ms, mean)  full redraw   idle frame   flash step   faces   warming")
+    for size in COUNTER_SIZES:
+        full, idle, flash, rating, warm = _counter_at(config, text, size)
+        print(
+            f"  {size[0]}x{size[1]:<22} {full:10.2f} {idle:12.3f} {flash:12.2f}"
+            f" {rating:7.2f} {warm:9.0f}"
         )
     pygame.display.quit()
 
@@ -157,8 +203,13 @@ def daemon_costs(seconds: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--counter", action="store_true", help="the counter's page alone")
     args = parser.parse_args()
+    if args.counter:
+        counter_costs()
+        return 0
     frame_costs()
+    counter_costs()
     daemon_costs(args.seconds)
     return 0
 

@@ -97,6 +97,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     from lobby.contract import BoardSnapshot, Notice
 
     config = _config_or_exit(args.config)
+    if args.layout == "counter" or (args.layout is None and config.display.layout == "counter"):
+        return _render_counter(args, config)
     snapshot = _payload(args.board, BoardSnapshot.parse, "BoardSnapshot")
     notice = _payload(args.notice, Notice.parse, "Notice")
     writable_or_exit(args.out)
@@ -112,6 +114,49 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     except (OSError, pygame.error) as exc:  # a font or image that passed its checks, yet…
         print(f"could not draw the board: {reason(exc)}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _render_counter(args: argparse.Namespace, config: Config) -> int:
+    """A counter's page: for its CounterState (serving, closed, idle), flashing as after a
+    call or a recall, with the rating faces, or thanking."""
+    import dataclasses
+
+    import pygame
+
+    from display.render import render_counter, render_size
+    from lobby.contract import CallEvent, CounterState
+    from lobby.counter_page import CounterPage
+
+    counter = args.counter or config.display.counter
+    if config.counter(counter) not in config.counters:
+        ids = ", ".join(c.id for c in config.counters)
+        exit_with(f"which counter? --counter one of {ids} (or [display] counter)")
+    display = dataclasses.replace(config.display, layout="counter", counter=counter)
+    config = dataclasses.replace(config, display=display)
+    state = _payload(args.state, lambda raw: CounterState.parse(raw, counter), "CounterState")
+    prefixes = {service.prefix: service.id for service in config.services}
+    page = CounterPage(counter, config.display.flash_seconds, prefixes)
+    if state is not None:
+        page.apply_state(state)
+    if args.flash and page.ticket:
+        moment = datetime.now().astimezone()
+        kind = "recall" if args.flash == "recall" else "call"
+        page.apply_call(CallEvent("r", page.ticket, counter, page.service, kind, moment), 0.0)
+    if args.rating:
+        page.invite(page.ticket or "A001", args.rating, 1.0)
+    if args.thanks:
+        page.close_rating(1, 0.0)
+    writable_or_exit(args.out)
+    try:
+        render_counter(
+            config, page.look(0.0), args.out, render_size(config, args.size, (800, 480)),
+            args.time, link_up=not args.offline,
+        )  # fmt: skip
+    except (OSError, pygame.error) as exc:
+        print(f"could not draw the counter's page: {reason(exc)}", file=sys.stderr)
         return EXIT_FAILURE
     print(f"wrote {args.out}")
     return 0
@@ -232,6 +277,25 @@ def cmd_buttons(args: argparse.Namespace) -> int:
     stopped.wait()
     panel.close()
     return 0
+
+
+def cmd_pad(args: argparse.Namespace) -> int:
+    """A Pi with only a counter's rating pad: no screen, no voice."""
+    from buttons.panel import make_pin_factory
+    from callboard.systemd import Systemd
+    from screen.pad_service import PadService
+
+    config = _config_or_exit(args.config)
+    if config.rating is None:
+        print(
+            f"{args.config}: no [rating] table (the pad's counter, its buttons); see "
+            "config/lobby.toml",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    factory = make_pin_factory(config.buttons.pin_factory)
+    service = PadService(config, version=__version__, supervisor=Systemd(), pin_factory=factory)
+    return service.run()
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
@@ -365,7 +429,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except sqlite3.DatabaseError as exc:
         print(f"{db}: not a queue database ({exc})", file=sys.stderr)
         return EXIT_CONFIG
-    print(as_csv(rows) if args.csv else as_table(rows, day), end="" if args.csv else "\n")
+    table = as_table(rows, day, config.queue.low_satisfaction)
+    print(as_csv(rows) if args.csv else table, end="" if args.csv else "\n")
     return 0
 
 
@@ -471,6 +536,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--size", type=size, help="e.g. 1920x1080 (default: the config's)")
     render.add_argument("--time", type=moment, help="clock time to show, e.g. 2026-11-25T10:15")
     render.add_argument("--offline", action="store_true", help="show the reconnecting badge")
+    render.add_argument(
+        "--layout", choices=("board", "counter"), help="the board, or a counter's page"
+    )
+    render.add_argument("--counter", help="the counter whose page to draw (--layout counter)")
+    render.add_argument("--state", type=Path, help="a CounterState payload (JSON file)")
+    render.add_argument(
+        "--flash", choices=("call", "recall"), help="the page as a call or recall flashes it"
+    )
+    render.add_argument("--rating", type=int, choices=(3, 5), help="show the rating faces")
+    render.add_argument("--thanks", action="store_true", help="thank the customer for rating")
     render.set_defaults(func=cmd_render)
 
     say = sub.add_parser("say", help="write a call's whole announcement to a WAV file")
@@ -492,6 +567,10 @@ def build_parser() -> argparse.ArgumentParser:
     buttons = sub.add_parser("buttons", help="wiring check: print each button press as it happens")
     buttons.add_argument("--config", type=Path, required=True)
     buttons.set_defaults(func=cmd_buttons)
+
+    pad = sub.add_parser("pad", help="run a counter's rating pad alone (no screen)")
+    pad.add_argument("--config", type=Path, required=True)
+    pad.set_defaults(func=cmd_pad)
 
     engine = sub.add_parser("queue", help="run the queue engine on its own")
     engine.add_argument("--config", type=Path, required=True)

@@ -8,9 +8,16 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.settings import Config
 from mqtt_client.client import detect_protocol, new_client, protocol_for
+
+if TYPE_CHECKING:
+    from screen.cec import CecCtl
+
+CONSOLEBLANK = Path("/sys/module/kernel/parameters/consoleblank")
 
 
 @dataclass(frozen=True)
@@ -112,12 +119,51 @@ def check_audio(config: Config) -> list[Finding]:
         )
     finally:
         pygame.mixer.quit()
+    if config.audio.music is not None and config.audio.music_volume > 0:
+        findings.append(check_music(config.audio.music))
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         findings.append(Finding(False, "voice", "espeak-ng is missing: sudo apt install espeak-ng"))
         return findings
     findings += [check_voice(config, language, espeak) for language in config.audio.languages]
     return findings
+
+
+def check_music(folder: Path) -> Finding:
+    """The music folder's files, each opened by the decoder the daemon uses."""
+    import pygame
+
+    from audio.music import SUFFIXES
+
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+    except OSError as exc:
+        return Finding(False, "music", f"folder {folder}: {exc.strerror or exc}")
+    if not files:
+        return Finding(False, "music", f"folder {folder} has no {'/'.join(SUFFIXES)} files")
+    broken = []
+    try:
+        pygame.mixer.init(frequency=22050, size=-16, channels=1)
+    except pygame.error:
+        return Finding(False, "music", f"{len(files)} file(s) in {folder}; no mixer to try them")
+    try:
+        for path in files:
+            try:
+                pygame.mixer.music.load(str(path))
+                pygame.mixer.music.unload()
+            except (pygame.error, OSError):
+                broken.append(path.name)
+    finally:
+        pygame.mixer.quit()
+    playable = len(files) - len(broken)
+    if broken:
+        named = ", ".join(broken[:3]) + (" …" if len(broken) > 3 else "")
+        return Finding(
+            False,
+            "music",
+            f"{playable} of {len(files)} file(s) in {folder} play; skipped: {named}",
+        )
+    return Finding(True, "music", f"{playable} file(s) in {folder} play")
 
 
 def check_voice(config: Config, language: str, espeak: str) -> Finding:
@@ -202,8 +248,82 @@ def check_printer(config: Config, timeout_s: float = 5.0) -> Finding:
     return Finding(True, "printer", f"{address}: ready, paper {status.paper}")
 
 
+def check_console_blank(path: Path = CONSOLEBLANK) -> Finding:
+    """The kernel blanks its console after ``consoleblank`` seconds without a key press, and
+    a lobby board has no keyboard: only 0 keeps it on through the day."""
+    try:
+        seconds = path.read_text(encoding="ascii").strip()
+    except OSError:
+        return Finding(True, "console", f"no {path}: this kernel blanks no console")
+    if seconds == "0":
+        return Finding(True, "console", "the Linux console never blanks the board (consoleblank=0)")
+    return Finding(
+        False,
+        "console",
+        f"the Linux console blanks the board after {seconds} s without a key press; "
+        "sudo bash systemd/install.sh sets consoleblank=0 in /boot/firmware/cmdline.txt "
+        "(then reboot)",
+    )
+
+
+def check_tv_power(config: Config, cec: CecCtl | None = None) -> list[Finding]:
+    """Which way of putting the TV to sleep works here: cec-ctl, the CEC device, the TV's
+    answer. With "auto" a CEC that does not work is no fault (the board is blanked); with
+    "cec" it is one."""
+    from screen.cec import CecCtl
+
+    display = config.display
+    setting = display.tv_power
+    if setting == "none" or config.hours.always:
+        why = "no [hours] table: the lobby never closes" if setting != "none" else "none"
+        return [Finding(True, "tv power", f"{why}; the TV is left as it is")]
+    if setting == "blank":
+        return [Finding(True, "tv power", "blank: a black frame outside the hours")]
+    ctl = cec or CecCtl(display.cec_device)
+    strict, instead = setting == "cec", "; the board is blanked instead"
+    findings = [
+        Finding(True, "cec-ctl", ctl.program)
+        if ctl.program
+        else Finding(not strict, "cec-ctl", f"not installed: sudo apt install v4l-utils{instead}")
+    ]
+    device = display.cec_device
+    if os.path.exists(device):
+        findings.append(Finding(True, "cec device", f"{device} is there"))
+    else:
+        others = ", ".join(sorted(glob.glob("/dev/cec*"))) or "no /dev/cec* at all"
+        findings.append(
+            Finding(
+                not strict,
+                "cec device",
+                f"no {device} ({others}); a Pi has /dev/cec0 for the HDMI port next to its "
+                f"power socket and /dev/cec1 for the other: set [display] cec_device{instead}",
+            )
+        )
+    works = bool(ctl.program) and os.path.exists(device)
+    if works:
+        answer = ctl.claim()
+        answer = ctl.power_status() if answer.ok else answer
+        works = answer.ok
+        detail = (
+            f"the TV answers CEC: {answer.detail}"
+            if answer.ok
+            else f"{answer.detail}; switch CEC on in the TV's menu (Anynet+, SimpLink, "
+            f"Bravia Sync, EasyLink…){instead}"
+        )
+        findings.append(Finding(answer.ok or not strict, "tv", detail))
+    before, after = display.tv_on_before_min, display.tv_off_after_min
+    how = (
+        f"HDMI-CEC: standby {after} min after closing, on {before} min before opening"
+        if works
+        else "blanking (a black frame) outside the hours; CEC does not work here"
+    )
+    findings.append(Finding(works or not strict, "tv power", f"{setting}: {how}"))
+    return findings
+
+
 def run_checks(config: Config, out: Callable[[str], None] = print) -> int:
     findings = [check_broker(config), check_fonts(config), check_display()]
+    findings += [check_console_blank(), *check_tv_power(config)]
     findings += check_audio(config) if config.audio.enabled else []
     if config.audio.enabled and config.audio.voice_pack is not None:
         findings.append(check_voice_pack(config))

@@ -86,6 +86,9 @@ def _rates(r: Reader, languages: tuple[str, ...]) -> dict[str, int]:
     return dict(value)
 
 
+MUSIC_ORDERS = ("shuffle", "folder")
+
+
 def _apologies(r: Reader, spoken: tuple[str, ...], after_s: int) -> dict[str, str]:
     said = _per_language(
         r,
@@ -113,7 +116,11 @@ def _voice_pack(r: Reader, base: Path) -> Path | None:
 
 
 def read_audio(r: Reader, languages: tuple[str, ...], base: Path = Path()) -> AudioSettings:
-    """The [audio] table; the voice speaks the board's languages it can, unless told."""
+    """The [audio] table; the voice speaks the board's languages it can, unless told.
+
+    A music folder is only read as a path here: music is an extra, so a folder that is
+    missing (a USB stick pulled out) is said at run time and by ``doctor``, and never keeps
+    the board from starting."""
     templates = _per_language(
         r, "templates", _template_ok, "wording with {ticket} (and {counter}), no other fields"
     )
@@ -156,6 +163,15 @@ def read_audio(r: Reader, languages: tuple[str, ...], base: Path = Path()) -> Au
         apologies=_apologies(r, spoken, apology_after_s),
         zero=r.get("zero", lambda v: v in ZEROS, '"zero" or "oh"', "zero"),
         voice_pack=_voice_pack(r, base),
+        keep_awake=r.flag("keep_awake", True),
+        wake_noise=r.flag("wake_noise", False),
+        lead_in_s=r.number("lead_in_s", 0.0, 0.0, 3.0),
+        music=r.path("music", base),
+        music_volume=r.number("music_volume", 0.15, 0.0, 1.0),
+        music_order=r.get(
+            "music_order", lambda v: v in MUSIC_ORDERS, '"shuffle" or "folder"', "shuffle"
+        ),
+        music_duck=r.number("music_duck", 0.25, 0.0, 1.0),
     )
     r.finish()
     return audio

@@ -10,7 +10,8 @@ from lobby.hours import ALWAYS, WEEKDAYS, OpeningHours, Span, parse_spans
 
 
 def read_hours(r: Reader, given: bool) -> OpeningHours:
-    """Each weekday a text of spans ("08:30-17:00", "" closed); ``closed`` a list of dates."""
+    """Each weekday a text of spans ("08:30-17:00", "" closed); ``closed`` a list of dates;
+    ``closing_minutes`` how long after closing the tellers may go on calling."""
     if not given:
         r.finish()
         return ALWAYS
@@ -31,7 +32,8 @@ def read_hours(r: Reader, given: bool) -> OpeningHours:
             dates.add(date.fromisoformat(item) if isinstance(item, str) else date.fromisoformat(""))
         except ValueError:
             r.problem(f"closed[{i}]", item, "a date like 2026-12-25")
+    closing = r.integer("closing_minutes", 60, 0, 240)
     r.finish()
     if not any(week):
         r.problem("mon", "", "at least one day with opening hours (or no [hours] table)")
-    return OpeningHours(tuple(week), frozenset(dates))
+    return OpeningHours(tuple(week), frozenset(dates), closing)

@@ -6,9 +6,11 @@ technician fixing a lobby by phone can read the whole list out and fix it in one
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from config.files import (
 from config.hours_table import read_hours
 from config.kiosk_table import check_kiosk, read_kiosk
 from config.plugins import PIN_FACTORIES, names
+from config.rating_table import check_rating, read_rating
 from config.reader import Reader
 from config.settings import (
     ButtonSettings,
@@ -36,6 +39,7 @@ from config.settings import (
     Service,
 )
 from config.theme import BUILT_IN, Theme, load_theme
+from lobby.day import reset_inside
 from lobby.errors import ConfigError
 from lobby.wording import WORDED_LANGUAGES
 
@@ -44,6 +48,10 @@ DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 WIRE_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PREFIX_RE = re.compile(r"[A-Z]{0,2}")
 TOPIC_ROOT_RE = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")
+TV_POWER_RE = re.compile(r"auto|cec|blank|none")
+TV_POWER_EXPECTED = '"auto", "cec", "blank" or "none"'
+CEC_DEVICE_RE = re.compile(r"/[^\s]+")
+LAYOUT_RE = re.compile("board|counter")
 
 
 def _mqtt(r: Reader, base: Path) -> MqttSettings:
@@ -202,6 +210,17 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
         flash_seconds=r.number("flash_seconds", defaults.flash_seconds, 0, 600),
         recent=r.integer("recent", defaults.recent, 1, 19),
         stale_after_s=r.integer("stale_after_s", defaults.stale_after_s, 30, 86400),
+        counters=_ids(r, "counters", "counter"),
+        services=_ids(r, "services", "service"),
+        area=r.names("area"),
+        tv_power=r.text("tv_power", defaults.tv_power, TV_POWER_RE, TV_POWER_EXPECTED),
+        tv_on_before_min=r.integer("tv_on_before_min", defaults.tv_on_before_min, 0, 240),
+        tv_off_after_min=r.integer("tv_off_after_min", defaults.tv_off_after_min, 0, 720),
+        cec_device=r.text(
+            "cec_device", defaults.cec_device, CEC_DEVICE_RE, "a device path like /dev/cec0"
+        ),
+        layout=r.text("layout", "board", LAYOUT_RE, '"board" or "counter"'),
+        counter=r.text("counter", "", WIRE_ID_RE, "a counter's id"),
     )
     r.finish()
     if display.screenshot.is_absolute() and display.screenshot.is_dir():
@@ -211,6 +230,37 @@ def _display(r: Reader, base: Path) -> DisplaySettings:
             "width", display.width, "width and height both set, or both 0 (the screen's size)"
         )
     return display
+
+
+def _ids(r: Reader, name: str, kind: str) -> tuple[str, ...]:
+    """A list of wire ids, each once (the board for part of the hall); () when absent."""
+    listed: Any = r.get(
+        name, lambda v: isinstance(v, list), f'a list of {kind} ids, e.g. ["7", "8"]', []
+    )
+    kept: list[str] = []
+    for i, item in enumerate(listed):
+        if not isinstance(item, str) or not WIRE_ID_RE.fullmatch(item):
+            r.problem(f"{name}[{i}]", item, f"a {kind} id of 1-16 letters, digits, _ or -")
+        elif item in kept:
+            r.problem(f"{name}[{i}]", item, f"each {kind} listed once")
+        else:
+            kept.append(item)
+    return tuple(kept)
+
+
+def _check_area(config: Config, problems: list[str]) -> None:
+    """The part of the hall a board shows names counters and services the lobby has."""
+    for name, listed, items in (
+        ("counters", config.display.counters, config.counters),
+        ("services", config.display.services, config.services),
+    ):
+        known = [item.id for item in items if isinstance(item.id, str)]
+        for i, item_id in enumerate(listed):
+            if item_id not in known:
+                problems.append(
+                    f"display.{name}[{i}]: found {item_id!r}, expected one of the "
+                    f"[[{name}]] ids ({', '.join(known) or 'none defined'})"
+                )
 
 
 def _cross_check(config: Config, problems: list[str]) -> None:
@@ -250,6 +300,7 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                     f"{pins[pin]}; expected a pin of its own"
                 )
             pins[pin] = f"counters[{i}].{kind}"
+    _counter_screen(config, problems)
     known = {s.id for s in config.services if isinstance(s.id, str)}
     for i, counter in enumerate(config.counters):
         for j, service_id in enumerate(counter.services):
@@ -263,6 +314,45 @@ def _cross_check(config: Config, problems: list[str]) -> None:
                     f"counters[{i}].services: found {service_id!r} again, expected each "
                     "service once, in the order the counter serves them"
                 )
+
+
+def _day_check(config: Config, problems: list[str]) -> None:
+    """The day's numbering restarts at ``[queue] reset_at``: never while the lobby is open
+    (the tickets of the morning and of the afternoon would be two days)."""
+    if config.hours.always or not HHMM_RE.fullmatch(config.queue.reset_at):
+        return
+    reset = time.fromisoformat(config.queue.reset_at)
+    inside = reset_inside(config.hours, reset)
+    if inside is not None:
+        day, span = inside
+        problems.append(
+            f"queue.reset_at: found {config.queue.reset_at!r}, inside the opening hours "
+            f"([hours] {day} = {span!r}); expected a time the lobby is closed (the day's "
+            'numbering restarts then), such as "04:00"'
+        )
+
+
+def _counter_screen(config: Config, problems: list[str]) -> None:
+    """A counter's screen names a counter of this lobby; a board names none."""
+    display = config.display
+    ids = [c.id for c in config.counters if isinstance(c.id, str)]
+    listed = ", ".join(ids) or "none defined"
+    if display.layout == "counter" and not display.counter:
+        if not any(p.startswith("display.counter:") for p in problems):
+            problems.append(
+                f'display.counter: missing, expected with layout = "counter" the id of the '
+                f"counter this screen sits above (one of the [[counters]] ids: {listed})"
+            )
+    elif display.layout == "counter" and display.counter not in ids:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected one of the [[counters]] "
+            f"ids ({listed})"
+        )
+    elif display.layout != "counter" and display.counter:
+        problems.append(
+            f"display.counter: found {display.counter!r}, expected it only with "
+            'layout = "counter" (a board shows every counter)'
+        )
 
 
 def _whole_lobby(r: Reader, config: Config) -> None:
@@ -302,12 +392,19 @@ def parse_config(
         kiosk=read_kiosk(r.table("kiosk")),
         console=read_console(r.table("console"), base),
         hours=read_hours(r.table("hours"), "hours" in data),
+        rating=read_rating(r.table("rating"), "rating" in data),
         source=source,
     )
     r.finish()
+    if config.display.layout == "counter" and "enabled" not in data.get("audio", {}):
+        # a counter's screen is silent unless told: the lobby's voice calls the numbers
+        config = dataclasses.replace(config, audio=dataclasses.replace(config.audio, enabled=False))
     _whole_lobby(r, config)
     _cross_check(config, problems)
+    _day_check(config, problems)
+    _check_area(config, problems)
     check_kiosk(config.kiosk, {s.id for s in config.services if isinstance(s.id, str)}, problems)
+    check_rating(config, problems)
     if problems:
         raise ConfigError(source, problems)
     return config
@@ -325,6 +422,7 @@ def _queue(r: Reader) -> QueueSettings:
         number_width=r.integer("number_width", 3, 1, 4),
         standby=r.flag("standby", False),
         call_expiry_s=r.integer("call_expiry_s", 90, 5, 3600),
+        low_satisfaction=r.number("low_satisfaction", 0.0, 0.0, 1.0),
     )
     r.finish()
     return queue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from config.names import Names
 from config.theme import BUILT_IN, Theme
+from lobby.area import HallArea
 from lobby.hours import ALWAYS, OpeningHours
 from lobby.speech import default_apology, default_template, is_chinese
 
@@ -55,6 +56,9 @@ class QueueSettings:
     """When another engine serves the site: wait as its standby (true) or exit, code 3."""
     call_expiry_s: int = 90
     """A call not delivered to a screen within this is dropped by the broker (MQTT 5)."""
+    low_satisfaction: float = 0.0
+    """A counter or service whose share of satisfied ratings is under this is flagged in the
+    day's figures (0: never)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,23 @@ class AudioSettings:
     """A folder of recorded clips (<name>.wav, as `callboard voice-pack list` names them)
     that say the words instead of speech synthesis; None: synthesis says everything."""
 
+    keep_awake: bool = True
+    """Hold the audio output open from start to stop, fed without a break (a TV's HDMI audio
+    that sleeps when the stream stops swallows the next chime); false releases it when idle."""
+    wake_noise: bool = False
+    """Feed the output noise at about -80 dBFS instead of digital silence, for a TV or
+    soundbar that mutes or sleeps on silence even while the stream runs."""
+    lead_in_s: float = 0.0
+    """Seconds of the output's idle signal before a chime that follows 2 s of silence."""
+    music: Path | None = None
+    """A folder of the branch's licensed music (ogg, mp3, flac, wav, opus); None: no music."""
+    music_volume: float = 0.15
+    """The music's volume, 0 to 1 (quiet: it is background)."""
+    music_order: str = "shuffle"
+    """"shuffle" (a new order each pass through the folder) or "folder" (by file name)."""
+    music_duck: float = 0.25
+    """The music's level under announcements, as a share of ``music_volume``."""
+
     def template_for(self, language: str) -> str:
         """The wording of a call in a language (the config checked that there is one)."""
         return self.templates.get(language) or default_template(language) or "{ticket} {counter}"
@@ -210,6 +231,44 @@ class ButtonSettings:
 
 
 @dataclass(frozen=True)
+class RatingSettings:
+    """A rating pad (评价器) at one counter: its buttons, the window, pause at the counter."""
+
+    counter: str
+    """The counter it serves (one of [[counters]])."""
+    scale: int = 3
+    """How many faces: 3 (满意 / 一般 / 不满意) or 5; the number of buttons when wired."""
+    buttons: dict[int, int] = field(default_factory=dict)
+    """Score (1 unhappy .. scale happy) -> BCM pin of its button; empty: touch screen only."""
+    leds: dict[int, int] = field(default_factory=dict)
+    """Score -> BCM pin of the LED in (or beside) its button: lit while a rating is invited."""
+    window_s: float = 20.0
+    """How long the pad invites a rating after the customer is served."""
+    max_age_s: float = 300.0
+    """A rating kept while the broker is away is sent only if younger than this."""
+    pause_pin: int | None = None
+    """BCM pin of a latching pause switch: switched on pauses the counter, off resumes it."""
+    pause_hold: int | None = None
+    """The score of the button whose long press pauses (or resumes) the counter."""
+    hold_seconds: float = 3.0
+    """How long that button is held to pause or resume."""
+    pause_led: int | None = None
+    """BCM pin of an LED lit while the counter is paused (from the engine's CounterState)."""
+    pause_reason: str = "counter"
+    """The reason the pause request gives (shown by the counter screen and the console)."""
+
+    def pins(self) -> dict[str, int]:
+        """Every pin the pad uses, by its key (for checks against the other devices)."""
+        named = {f"buttons.{score}": pin for score, pin in self.buttons.items()}
+        named.update({f"leds.{score}": pin for score, pin in self.leds.items()})
+        for key in ("pause_pin", "pause_led"):
+            pin = getattr(self, key)
+            if pin is not None:
+                named[key] = pin
+        return named
+
+
+@dataclass(frozen=True)
 class DisplaySettings:
     """The lobby screen."""
 
@@ -231,6 +290,28 @@ class DisplaySettings:
     """How many earlier calls the recent list shows at most."""
     stale_after_s: int = 600
     """A call that arrives this long after its ``ts`` is listed, not flashed or announced."""
+    counters: tuple[str, ...] = ()
+    """A board for part of the hall: it shows and says the calls to these counters (and of
+    ``services``); both empty: the whole hall."""
+    services: tuple[str, ...] = ()
+    """A board for part of the hall: it shows and says the calls of these services (and to
+    ``counters``), whatever the counter."""
+    area: Names = field(default_factory=Names)
+    """The part of the hall's name per language ("贵宾室" / "VIP room"), in the header."""
+    tv_power: str = "none"
+    """Outside the opening hours: "cec" (standby and back on through HDMI-CEC), "blank" (a
+    black frame), "auto" (CEC where the TV answers, else blank) or "none" (left as it is)."""
+    tv_on_before_min: int = 15
+    """The TV comes on (and the board back) this many minutes before the lobby opens."""
+    tv_off_after_min: int = 30
+    """The TV goes off this many minutes after the lobby closes (or after the last call)."""
+    cec_device: str = "/dev/cec0"
+    """The HDMI port's CEC device (a Pi 4 or 5 has /dev/cec0 and /dev/cec1, one per port)."""
+    layout: str = "board"
+    """What the screen shows: "board" (the lobby's number board) or "counter" (the page of
+    one counter, for the small screen above it)."""
+    counter: str = ""
+    """The counter whose page a ``layout = "counter"`` screen shows (one of the counters' ids)."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +401,8 @@ class Config:
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     hours: OpeningHours = ALWAYS
     """When the lobby is open (no ``[hours]`` table: always)."""
+    rating: RatingSettings | None = None
+    """The rating pad wired to this device (no ``[rating]`` table: none)."""
     source: str = "<defaults>"
     """The file this came from, for messages."""
 
@@ -335,3 +418,13 @@ class Config:
             if service.id == service_id:
                 return service
         return None
+
+    def hall_area(self) -> HallArea:
+        """The part of the hall this board shows and says (the whole hall by default)."""
+        served = {counter.id: counter.services for counter in self.counters}
+        return HallArea.of(self.display.counters, self.display.services, served)
+
+    def shown_services(self) -> tuple[Service, ...]:
+        """The services whose people waiting this board shows, in the config's order."""
+        area = self.hall_area()
+        return tuple(service for service in self.services if area.counts(service.id))

@@ -18,6 +18,7 @@ import pygame
 from config.settings import Config
 from config.theme import Theme
 from display.canvas import Canvas, Fill, Placed
+from display.closed import ClosedCard, ThankYou, WeekHours
 from display.footer import Footer
 from display.layout import Layout, board_layout
 from display.notices import Marquee, Pages
@@ -25,6 +26,7 @@ from display.regions import Frame, Header, Hero, Recent, Region
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardCall
+from lobby.day import CLOSED
 
 __all__ = ["BoardPainter", "Frame"]
 
@@ -40,11 +42,11 @@ class BoardPainter:
         self._size = size
         self._canvas = Canvas(text, self._theme.colours)
         self._canvas.use_background(self._theme.background_image, size)
-        self._shape: tuple[bool, bool] | None = None
+        self._shape: tuple[bool, bool, bool] | None = None
         self._keys: dict[str, Hashable] = {}
         self.layout: Layout = board_layout(*size, self._theme.proportions)
         self.regions: list[Region] = []
-        self._arrange(False, False)
+        self._arrange(False, False, False)
 
     @property
     def drawn(self) -> dict[str, list[tuple[str, pygame.Rect]]]:
@@ -61,18 +63,28 @@ class BoardPainter:
         """The plain areas each region painted (its backdrop, cards, stripes)."""
         return self._canvas.fills
 
-    def _arrange(self, marquee: bool, pages: bool) -> None:
-        """Lay the board out for whether a marquee and pages are showing."""
-        self._shape = (marquee, pages)
+    def _arrange(self, marquee: bool, pages: bool, closed: bool) -> None:
+        """Lay the board out for whether a marquee and pages are showing, and whether the
+        lobby is closed (the closed page takes the places of the calls and the counts)."""
+        self._shape = (marquee, pages, closed)
         self.layout = board_layout(*self._size, self._theme.proportions, marquee, pages)
         unit = self.layout.unit
         config, theme = self._config, self._theme
-        self.regions = [
-            Header(config, theme, unit),
-            Hero(config, theme, unit),
-            Recent(config, theme, unit, self.layout.recent),
-            Footer(config, theme, unit),
-        ]
+        self.regions = (
+            [
+                Header(config, theme, unit),
+                ClosedCard(config, theme, unit),
+                WeekHours(config, theme, unit),
+                ThankYou(config, theme, unit),
+            ]
+            if closed
+            else [
+                Header(config, theme, unit),
+                Hero(config, theme, unit),
+                Recent(config, theme, unit, self.layout.recent),
+                Footer(config, theme, unit),
+            ]
+        )
         if self.layout.pages is not None:
             self.regions.append(Pages(config, theme, unit))
         if self.layout.marquee is not None:
@@ -115,7 +127,8 @@ class BoardPainter:
 
     def paint(self, surface: pygame.Surface, frame: Frame) -> list[pygame.Rect]:
         """Repaint the regions whose content changed; return their rectangles."""
-        shape = (bool(frame.notice.marquee), bool(frame.notice.pages))
+        closed = frame.day.phase == CLOSED
+        shape = (bool(frame.notice.marquee), bool(frame.notice.pages), closed)
         if shape != self._shape:
             self._arrange(*shape)
         dirty: list[pygame.Rect] = []
@@ -137,6 +150,7 @@ class BoardPainter:
         return min((region.next_change(frame) for region in self.regions), default=math.inf)
 
     def visible_calls(self, state: BoardState) -> tuple[BoardCall, ...]:
-        """The calls on screen: the newest and as many recent as fit."""
-        recent = next(r for r in self.regions if isinstance(r, Recent))
-        return state.calls[: 1 + recent.rows]
+        """The calls on screen: the newest and as many recent as fit (the closed page
+        shows the newest only)."""
+        recent = next((r for r in self.regions if isinstance(r, Recent)), None)
+        return state.calls[: 1 + (recent.rows if recent is not None else 0)]

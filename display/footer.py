@@ -43,6 +43,7 @@ class Footer(Region):
 
     def __init__(self, config: Config, theme: Theme, unit: int) -> None:
         super().__init__(config, theme, unit)
+        self._services = config.shown_services()  # a part of the hall: its services only
         self._plans: dict[tuple[tuple[int, ...], int], ChipPlan] = {}
 
     def key(self, frame: Frame) -> Hashable:
@@ -76,12 +77,12 @@ class Footer(Region):
     def _names(self) -> list[list[str]]:
         return [
             [n for n in (s.name.get(lang) for lang in self.langs) if n] or [s.id]
-            for s in self.config.services
+            for s in self._services
         ]
 
     def _chips(self, canvas: Canvas, area: pygame.Rect, frame: Frame) -> None:
         c = canvas.colours
-        services = self.config.services
+        services = self._services
         if not services:
             return
         known = frame.state.seq is not None
@@ -100,7 +101,7 @@ class Footer(Region):
             canvas.put(count, count_box, plan.count_size, c.count_fg, True, "right", True, True)
 
     def _cells(self, area: pygame.Rect, per_row: int) -> list[pygame.Rect]:
-        lines = math.ceil(len(self.config.services) / per_row)
+        lines = math.ceil(len(self._services) / per_row)
         return [cell for row in rows(area, lines) for cell in cols(row, per_row)]
 
     def _chip(self, cell: pygame.Rect) -> pygame.Rect:

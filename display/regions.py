@@ -17,8 +17,12 @@ from display.canvas import MARGIN, Canvas, rows, split, split_h
 from display.words import date_text, words
 from lobby.board import BoardState
 from lobby.contract import BoardCall, Notice
+from lobby.counter_page import CounterLook
+from lobby.day import OPEN, DayView
 
 NO_NOTICE = Notice()
+AREA_SEPARATOR = " · "
+OPEN_DAY = DayView(OPEN)
 WARM_TS = datetime(2000, 1, 1).astimezone()
 
 
@@ -33,6 +37,11 @@ class Frame:
     """Local wall-clock time, for the clock."""
     link_up: bool = True
     notice: Notice = NO_NOTICE
+    day: DayView = OPEN_DAY
+    """Open (the board), closing (the board: the last customers are called) or closed
+    (the closed page, display/closed.py)."""
+    counter: CounterLook | None = None
+    """What a counter's page shows (``layout = "counter"``); the board ignores it."""
 
 
 class Region:
@@ -95,6 +104,16 @@ class Header(Region):
         super().__init__(config, theme, unit)
         self._logo = pygame.image.load(str(theme.logo)) if theme.logo else None
 
+    def titles(self) -> list[str]:
+        """The branch's name per language, with the part of the hall a board shows
+        ("客户服务中心 · 贵宾室") when the config names one."""
+        titles = []
+        for lang in self.langs:
+            parts = (self.config.site_name.get(lang), self.config.display.area.get(lang))
+            if title := AREA_SEPARATOR.join(part for part in parts if part):
+                titles.append(title)
+        return titles or [self.config.site]
+
     def key(self, frame: Frame) -> Hashable:
         return (frame.wall.strftime("%H:%M"), frame.wall.date())
 
@@ -110,8 +129,7 @@ class Header(Region):
                 self._logo, pygame.Rect(left.x, left.y, left.height * 3, left.height), "logo"
             )
             left = pygame.Rect(logo.right + pad, left.y, left.right - logo.right - pad, left.height)
-        names = [n for n in (self.config.site_name.get(lang) for lang in self.langs) if n]
-        names = names or [self.config.site]
+        names = self.titles()
         if len(names) > 1:
             top, bottom = split(left, 0.58)
             canvas.put(names[0], top, int(top.height * 0.85), c.header_fg, True)

@@ -23,8 +23,9 @@ Send = Callable[[str, bytes, bool], bool]
 class FiguresDesk:
     """When to tell the day's figures, and the answers to requests for a range of days."""
 
-    def __init__(self, topics: Topics) -> None:
+    def __init__(self, topics: Topics, low_satisfaction: float = 0.0) -> None:
         self._topics = topics
+        self._low = low_satisfaction
         self._dirty = True  # at serving start: tell them once
         self._next = 0.0
 
@@ -40,7 +41,9 @@ class FiguresDesk:
             return
         day = store.day_of(wall)
         tickets, ratings = store.days(day, day).get(day, ([], []))
-        if send(self._topics.stats_today, today(day, tickets, ratings, wall).payload(), True):
+        if send(
+            self._topics.stats_today, today(day, tickets, ratings, wall, self._low).payload(), True
+        ):
             self._dirty = False
         self._next = now + EVERY_S
 

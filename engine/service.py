@@ -55,7 +55,7 @@ class QueueEngine:
         self._supervisor = supervisor or Unsupervised()
         self._db = db or default_db(config)
         self._topics = Topics(config.mqtt.topic_root, config.site)
-        self._figures = FiguresDesk(self._topics)
+        self._figures = FiguresDesk(self._topics, self._config.queue.low_satisfaction)
         self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self.ready = threading.Event()
@@ -118,7 +118,8 @@ class QueueEngine:
             len(store.model.tickets),
         )
         serving.serve()
-        self._figures = FiguresDesk(self._topics)
+        self._figures = FiguresDesk(self._topics, self._config.queue.low_satisfaction)
+        self._send(store, serving, store.begin_day(_now()))  # a day begun while it was away
         self._republish(store, serving)
         link.serving = True
         self._report(store, link)
@@ -137,10 +138,17 @@ class QueueEngine:
             return serving.send(topic, payload, retain)
 
         while True:
-            now = time.monotonic()
+            now, wall = time.monotonic(), _now()
             self._supervisor.kick(now, link.alive, "the MQTT network thread has died")
-            self._figures.tick(now, _now(), store, send)
-            wake = min(self._supervisor.next_kick(), self._figures.wake(now))
+            begun = store.begin_day(wall)
+            if begun:
+                self._send(store, serving, begun)
+                self._figures.changed()
+                self._report(store, link)
+            self._figures.tick(now, wall, store, send)
+            # Wake at the day's reset (a little after: the day must have turned by then).
+            next_day = now + (store.next_day_at(wall) - wall).total_seconds() + 0.05
+            wake = min(self._supervisor.next_kick(), self._figures.wake(now), next_day)
             try:
                 item = self.inbox.get(timeout=None if wake == math.inf else max(0.0, wake - now))
             except queue.Empty:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -123,16 +123,28 @@ def wire_row(day: str, row: Row) -> tuple[object, ...]:
     return (day, *astuple(row))
 
 
+def low(rows: list[Row], bar: float) -> list[Row]:
+    """The rows whose share satisfied is under ``bar`` (none when the bar is 0: unset)."""
+    return [r for r in rows if bar > 0 and r.satisfied is not None and r.satisfied < bar]
+
+
 def today(
-    day: str, tickets: list[TicketRecord], ratings: list[RatingRecord], now: datetime
+    day: str,
+    tickets: list[TicketRecord],
+    ratings: list[RatingRecord],
+    now: datetime,
+    low_satisfaction: float = 0.0,
 ) -> DayFigures:
     """The day so far as one retained message, under the cap (the hours go first)."""
-    rows = tuple(wire_row(day, row) for row in figures(tickets, ratings))
-    message = DayFigures(date.fromisoformat(day), now, rows, by_hour(tickets))
+    found = figures(tickets, ratings)
+    rows = tuple(wire_row(day, row) for row in found)
+    bar = low_satisfaction or None
+    flagged = tuple((r.kind, r.name) for r in low(found, low_satisfaction))
+    message = DayFigures(date.fromisoformat(day), now, rows, by_hour(tickets), bar, flagged)
     if len(message.payload()) > TODAY_BYTES:
-        message = DayFigures(message.day, now, rows)
+        message = replace(message, hours={})
     while len(message.payload()) > TODAY_BYTES and message.rows:
-        message = DayFigures(message.day, now, message.rows[:-1])
+        message = replace(message, rows=message.rows[:-1])
     return message
 
 
@@ -158,7 +170,9 @@ def _share(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f} %"
 
 
-def as_table(rows: list[Row], day: str) -> str:
+def as_table(rows: list[Row], day: str, low_satisfaction: float = 0.0) -> str:
+    """The figures for a person; a row under ``low_satisfaction`` ends in "low"."""
+    flagged = {(r.kind, r.name) for r in low(rows, low_satisfaction)}
     lines = [
         f"callboard figures for {day}  (waits: from the ticket to its first call, m:ss; "
         "satisfied: the share of ratings at the top of their scale)",
@@ -172,6 +186,11 @@ def as_table(rows: list[Row], day: str) -> str:
             f"{row.transferred:8}{row.waiting:8}{_seconds(row.avg_wait_s):>10}"
             f"{_seconds(row.p90_wait_s):>10}{_seconds(row.avg_service_s):>9}{row.rated:7}"
             f"{_share(row.satisfied):>11}"
+            + (
+                f"  low (under {_share(low_satisfaction)})"
+                if (row.kind, row.name) in flagged
+                else ""
+            )
         )
     if not rows:
         lines.append("(no tickets that day)")

@@ -28,6 +28,7 @@ from lobby.contract import (
     CounterState,
     Rating,
     TicketIssued,
+    TicketRefused,
     TicketRequest,
     format_ts,
 )
@@ -240,6 +241,7 @@ class QueueStore:
             services={s.id: s.prefix for s in config.services},
             counters={c.id: c.services for c in config.counters},
             width=config.queue.number_width,
+            hours=config.hours,
         )
         model.new_day(self._meta("day", ""))
         model.issued.update(json.loads(self._meta("issued", "{}")))
@@ -280,6 +282,45 @@ class QueueStore:
     def day_of(self, now: datetime) -> str:
         return (now.astimezone() - self._reset).date().isoformat()
 
+    def next_day_at(self, now: datetime) -> datetime:
+        """When the next day begins (``[queue] reset_at``), after ``now``."""
+        local = now.astimezone()
+        start = datetime.fromisoformat(self.day_of(local)).replace(tzinfo=local.tzinfo)
+        return start + self._reset + timedelta(days=1)
+
+    def begin_day(self, now: datetime) -> list[Outgoing]:
+        """At the day's reset: every service's numbers start from 1 again, the board has
+        no calls, every counter serves nobody and is open, and the screens and kiosks are
+        told so at once (not at the first ticket of the morning). Tickets still waiting
+        stay in the old day's record, counted as waiting (the customer went home)."""
+        day = self.day_of(now)
+        if day == self.model.day:
+            return []
+        left = sum(self.model.waiting_counts().values())
+        if self.model.day:
+            _LOG.info(
+                "day %s ends (%d tickets still waiting stay in its record); day %s begins: "
+                "every service's numbers start from 1",
+                self.model.day,
+                left,
+                day,
+            )
+        self.model.new_day(day)
+        effects = Effects(counters=set(self.model.counters))
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            messages = self._messages(effects, now, "")
+            self._write(effects, day)
+            outgoing = [self._queue(topic, payload, retain) for topic, payload, retain in messages]
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            self.model = self._load()
+            raise
+        return outgoing
+
     # Applying requests
 
     def applied(self, request_id: str) -> str | None:
@@ -298,7 +339,7 @@ class QueueStore:
             retried = isinstance(request, TicketRequest)
             return (self._resend(previous) if retried else []), "repeat"
         day = self.day_of(now)
-        if day != self.model.day:
+        if day != self.model.day:  # the engine was not running at the day's reset
             _LOG.info("day %s begins: every service's numbers start from 1", day)
             self.model.new_day(day)
         try:
@@ -345,7 +386,8 @@ class QueueStore:
             if effects.rated is not None:
                 self._rated(effects.rated, day, now, request.id)
             outgoing = [self._queue(topic, payload, retain) for topic, payload, retain in messages]
-            result = str(outgoing[0].seq) if effects.issued and outgoing else ""
+            answered = effects.issued or effects.refused  # a retry gets the same answer
+            result = str(outgoing[0].seq) if answered and outgoing else ""
             db.execute(
                 "INSERT INTO applied VALUES (?, ?, ?, ?, ?)",
                 (request.id, kind, day, result, format_ts(now)),
@@ -448,6 +490,18 @@ class QueueStore:
                 est_wait_s=issued.est_wait_s,
             )
             out.append((t.ticket_issued, answer.payload(), False))
+        if effects.refused is not None:
+            refused = effects.refused
+            no = TicketRefused(
+                id=f"tr-{self.epoch}-{self._next('refused_seq'):06d}",
+                request_id=request_id,
+                service=refused.service,
+                reason=refused.reason,
+                ts=now,
+                opens=refused.opens,
+                lang=refused.lang,
+            )
+            out.append((t.ticket_refused, no.payload(), False))
         if effects.called is not None:
             called = effects.called
             seq = self._next("call_seq")
@@ -492,6 +546,7 @@ class QueueStore:
             ts=now,
             open=self.model.is_open(counter),
             serving_since=self.model.serving_since(counter),
+            reason=self.model.paused.get(counter) or None,
         )
 
     def board(self, now: datetime, seq: int | None = None) -> BoardSnapshot:

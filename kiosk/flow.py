@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from lobby.contract import TicketIssued, TicketRequest
+from lobby.contract import TicketIssued, TicketRefused, TicketRequest
 
 _LOG = logging.getLogger(__name__)
 
@@ -58,7 +58,15 @@ class Sorry:
     until: float
 
 
-State = Welcome | Asking | Showing | Sorry
+@dataclass(frozen=True)
+class Declined:
+    """The engine said why it gives no ticket (outside the hours, …), until ``until``."""
+
+    refused: TicketRefused
+    until: float
+
+
+State = Welcome | Asking | Showing | Sorry | Declined
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,16 @@ class KioskFlow:
             )
         return []
 
+    def refuse(self, refused: TicketRefused, now: float) -> bool:
+        """The engine's "no" to the customer still here: shown at once with its reason (the
+        kiosk does not ask again, nor wait for a time-out). True if it was theirs."""
+        state = self.state
+        if isinstance(state, Asking | Sorry) and refused.request_id == state.request.id:
+            _LOG.info("no ticket for %s: %s", refused.request_id, refused.reason)
+            self.state = Declined(refused, now + self._show_s)
+            return True
+        return False
+
     def tick(self, now: float) -> list[Ask]:
         """Ask again, give up, or bring the buttons back, as time says."""
         state = self.state
@@ -128,7 +146,7 @@ class KioskFlow:
                 "no queue engine answered %s after %d tries", state.request.id, state.tries
             )
             self.state = Sorry(state.request, now + self._show_s)
-        elif isinstance(state, Showing | Sorry) and now >= state.until:
+        elif isinstance(state, Showing | Sorry | Declined) and now >= state.until:
             self.state = Welcome()
         return []
 
@@ -136,6 +154,6 @@ class KioskFlow:
         state = self.state
         if isinstance(state, Asking):
             return state.due
-        if isinstance(state, Showing | Sorry):
+        if isinstance(state, Showing | Sorry | Declined):
             return state.until
         return math.inf

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from config.settings import Config
-from kiosk.flow import Showing, Sorry, State, Welcome
+from kiosk.flow import Declined, Showing, Sorry, State, Welcome
 from kiosk.view import KioskFrame, KioskView
-from lobby.contract import TicketIssued, TicketRequest
+from lobby.contract import TicketIssued, TicketRefused, TicketRequest
 
 
 def sample_states(config: Config, wall: datetime) -> dict[str, State]:
-    """The screens a customer meets: the buttons, a ticket, and the polite refusal."""
+    """The screens a customer meets: the buttons, a ticket, the polite refusal, and the
+    engine's answer outside the opening hours (the lobby opens tomorrow morning, or at the
+    config's next opening)."""
     service = config.kiosk.offered(config.services)[0]
     issued = TicketIssued("t-1", "k-1", f"{service.prefix}023", service.id, 6, wall, None, 12 * 60)
+    tomorrow = datetime.combine(wall.date() + timedelta(days=1), time(8, 30), wall.tzinfo)
+    opens = config.hours.next_opening(wall) or tomorrow
     return {
         "welcome": Welcome(),
         "ticket": Showing(issued, 0.0),
         "sorry": Sorry(TicketRequest("k-1", service.id, wall), 0.0),
+        "closed": Declined(TicketRefused("tr-1", "k-1", service.id, "closed", wall, opens), 0.0),
     }
 
 

@@ -28,7 +28,7 @@ from kiosk.flow import Choice, Give, KioskFlow, Showing, Welcome
 from kiosk.gpio import ServiceButtons, pin_factory
 from kiosk.printing import PrinterChanged
 from kiosk.view import KioskFrame, KioskView, ordered
-from lobby.contract import BoardSnapshot, CounterState, TicketIssued
+from lobby.contract import BoardSnapshot, CounterState, TicketIssued, TicketRefused
 from lobby.errors import FontError
 from lobby.wording import words
 from mqtt_client.kiosk_link import KioskLink
@@ -225,6 +225,8 @@ class Kiosk:
         elif isinstance(item, TicketIssued):
             for given in self.flow.answer(item, now):
                 self._give(given)
+        elif isinstance(item, TicketRefused):
+            self.flow.refuse(item, now)
         elif isinstance(item, BoardSnapshot):
             self.waiting = dict(item.waiting)
         elif isinstance(item, CounterState):

@@ -4,7 +4,7 @@ board's fonts, text fitting and theme (display/), so both look like one branch's
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,8 +13,8 @@ import pygame
 from config.settings import Config, Service
 from display.canvas import Canvas, rows, split, split_h
 from display.text import TextCache
-from kiosk.flow import Asking, Showing, Sorry, State
-from lobby.wording import LANGUAGE_NAMES, date_text, words
+from kiosk.flow import Asking, Declined, Showing, Sorry, State
+from lobby.wording import LANGUAGE_NAMES, date_text, opens_text, words
 
 Target = tuple[str, str]  # ("service", id) or ("lang", code) or ("ticket", "")
 
@@ -76,6 +76,8 @@ class KioskView:
             self._message(body, frame, ["getting_ticket"])
         elif isinstance(state, Sorry):
             self._message(body, frame, ["not_available", "ask_guide"])
+        elif isinstance(state, Declined):
+            self._declined(body, frame, state)
         else:
             self._buttons(body, frame)
 
@@ -196,10 +198,26 @@ class KioskView:
         if not why:
             self.targets.append((box, ("service", service.id)))
 
-    def _message(self, body: pygame.Rect, frame: KioskFrame, keys: list[str]) -> None:
+    def _declined(self, body: pygame.Rect, frame: KioskFrame, declined: Declined) -> None:
+        """The engine's reason, in the customer's words: closed, and when it opens; else
+        that tickets are not available now and where to ask."""
+        refused = declined.refused
+        if refused.reason != "closed":
+            self._message(body, frame, ["not_available", "ask_guide"])
+            return
+        langs = ordered(self._languages, refused.lang or frame.lang)
+        lines = words("closed", langs)
+        if refused.opens is not None:
+            lines += [opens_text(refused.opens, frame.wall, lang) for lang in langs]
+        lines += words("see_you", langs)
+        self._message(body, frame, [], lines)
+
+    def _message(
+        self, body: pygame.Rect, frame: KioskFrame, keys: list[str], given: Sequence[str] = ()
+    ) -> None:
         c = self._colours
         langs = ordered(self._languages, frame.lang)
-        lines = [line for key in keys for line in words(key, langs)]
+        lines = [line for key in keys for line in words(key, langs)] + list(given)
         card = body.inflate(-4 * self.unit, -4 * self.unit)
         self.canvas.fill(card, c.panel_bg, radius=self.unit)
         boxes = rows(card.inflate(-2 * self.unit, -2 * self.unit), len(lines))

@@ -9,6 +9,7 @@ because a sender's clock may be wrong (a Pi without a clock battery). A call jud
 (it arrived long after it was made) is listed below the current one, without a flash.
 Each engine's store has an ``epoch``; a snapshot of a new epoch is taken although its
 ``seq`` starts again (a new or restored store), so screens follow a replaced engine.
+A board for part of the hall (``HallArea``) takes only its own calls and waiting counts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from lobby.area import WHOLE_HALL, HallArea
 from lobby.contract import BoardCall, BoardSnapshot, CallEvent
 
 FLASH_PERIOD_S = 1.0  # one bright and one dim half-period per second
@@ -41,7 +43,11 @@ def one_per_ticket(calls: Iterable[BoardCall]) -> list[BoardCall]:
 class BoardState:
     """The calls, waiting counts and highlight the lobby board shows right now."""
 
-    def __init__(self, keep: int = 20, flash_seconds: float = 10.0) -> None:
+    def __init__(
+        self, keep: int = 20, flash_seconds: float = 10.0, area: HallArea = WHOLE_HALL
+    ) -> None:
+        self.area = area
+        """The part of the hall this board shows (``WHOLE_HALL``: every call)."""
         self._keep = keep
         self._flash_seconds = flash_seconds
         self._calls: tuple[BoardCall, ...] = ()
@@ -63,6 +69,12 @@ class BoardState:
         return self._calls[0] if self._calls else None
 
     @property
+    def arrived(self) -> float | None:
+        """When the newest call arrived live (monotonic seconds); None before any did, or
+        when it came late (stale)."""
+        return self._flash_started
+
+    @property
     def waiting(self) -> Mapping[str, int]:
         return self._waiting
 
@@ -77,8 +89,11 @@ class BoardState:
     def apply_call(self, event: CallEvent, now: float, stale: bool = False) -> bool:
         """Put a live call on the board, on top; a recall moves its ticket back to the top.
 
-        A stale call goes under the current newest call and does not flash.
+        A stale call goes under the current newest call and does not flash. A call outside
+        the board's area is not taken (False), like a call already on the board.
         """
+        if not self.area.shows(event.counter, event.service):
+            return False
         if any(call.id == event.id for call in self._calls):
             return False
         new = event.as_board_call()
@@ -97,8 +112,10 @@ class BoardState:
 
         Calls that arrived live since the last snapshot and are missing from this one stay
         on top: the engine publishes the call before the board, and the two topics may
-        interleave. A new epoch is taken whatever its ``seq``.
+        interleave. A new epoch is taken whatever its ``seq``. Only the calls and the
+        waiting counts of the board's area are taken.
         """
+        snapshot = self.area.snapshot(snapshot)
         new_epoch = snapshot.epoch != self._epoch
         if not new_epoch and self._seq is not None and snapshot.seq <= self._seq:
             return False

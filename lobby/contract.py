@@ -36,6 +36,7 @@ from lobby.records import (
     StatsPage,
     StatsRequest,
 )
+from lobby.refusal import REFUSAL_REASONS, TicketRefused
 from lobby.wire import (
     COUNTER_RE,
     EPOCH_RE,
@@ -63,6 +64,7 @@ __all__ = [
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
     "MAX_PAYLOAD_BYTES",
+    "REFUSAL_REASONS",
     "ROLES",
     "VERSION",
     "Ack",
@@ -81,6 +83,7 @@ __all__ = [
     "StatsPage",
     "StatsRequest",
     "TicketIssued",
+    "TicketRefused",
     "TicketRequest",
     "encode",
     "format_ts",
@@ -355,6 +358,9 @@ class CounterState:
     open: bool | None = None
     """False while the counter is paused (absent from older engines: taken as open)."""
     serving_since: datetime | None = None
+    reason: str | None = None
+    """Why the counter is paused, as the teller said it (callboard's own; absent when open
+    or when no reason was given): the counter's screen shows it under "Closed"."""
 
     @property
     def is_open(self) -> bool:
@@ -373,6 +379,7 @@ class CounterState:
             ts=_ts(fields),
             open=fields.flag("open"),
             serving_since=fields.timestamp("serving_since", required=False),
+            reason=fields.text("reason", max_len=MAX_REASON_CHARS, required=False) or None,
         )
         if counter is not None and state.counter != counter:
             raise ContractError(
@@ -391,6 +398,8 @@ class CounterState:
             body["open"] = self.open
         if self.serving_since is not None:
             body["serving_since"] = format_ts(self.serving_since)
+        if self.reason:
+            body["reason"] = self.reason
         return encode(body)
 
 
@@ -478,6 +487,7 @@ parse_counter_request = CounterRequest.parse
 parse_counter_state = CounterState.parse
 parse_ticket_request = TicketRequest.parse
 parse_ticket_issued = TicketIssued.parse
+parse_ticket_refused = TicketRefused.parse
 parse_status = DeviceStatus.parse
 
 

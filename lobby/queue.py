@@ -19,6 +19,7 @@ from lobby.contract import (
     Rating,
     TicketRequest,
 )
+from lobby.hours import ALWAYS, OpeningHours
 from lobby.pace import estimated_wait_s
 
 WAITING, CALLED, SERVED, SKIPPED = "waiting", "called", "served", "skipped"
@@ -70,6 +71,17 @@ class Issued:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """A ticket not issued, and why: becomes a TicketRefused the kiosk can word."""
+
+    service: str
+    reason: str
+    """``closed``, ``unknown_service`` or ``unavailable`` (the contract's codes)."""
+    opens: datetime | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
 class Rated:
     """A customer's rating, to be recorded against the ticket's service."""
 
@@ -86,6 +98,7 @@ class Effects:
 
     called: Called | None = None
     issued: Issued | None = None
+    refused: Refused | None = None
     rated: Rated | None = None
     counters: set[str] = field(default_factory=set)
     tickets: set[str] = field(default_factory=set)
@@ -117,6 +130,9 @@ class QueueModel:
     """Counter id -> why it is paused ("" when not said); a paused counter is never called."""
     rated: set[str] = field(default_factory=set)
     """Today's tickets whose customer has rated their service (once each)."""
+    hours: OpeningHours = ALWAYS
+    """When tickets are issued; counters call at any hour (the last customers after
+    closing time, a teller trying the buttons before opening)."""
 
     # Reading
 
@@ -166,12 +182,20 @@ class QueueModel:
         self.rated = set()
 
     def issue(self, service: str, now: datetime, lang: str | None = None) -> Effects:
+        """A ticket, or the reason there is none: outside the opening hours (with when the
+        lobby opens), an unknown service, or every number of the service in use today."""
         if service not in self.services:
-            return Effects(note=f"no service {service!r}")
+            refused = Refused(service, "unknown_service", lang=lang)
+            return Effects(refused=refused, note=f"no service {service!r}")
+        if not self.hours.is_open(now):
+            opens = self.hours.next_opening(now)
+            refused = Refused(service, "closed", opens, lang)
+            return Effects(refused=refused, note="outside the opening hours: no ticket")
         count = self.issued.get(service, 0) % (10**4 - 1) + 1  # 9999, then 1 again
         number = f"{self.services[service]}{count:0{self.width}d}"
         if number in self.tickets:  # wrapped round in one day: an unusually busy lobby
-            return Effects(note=f"ticket {number} is still in use")
+            refused = Refused(service, "unavailable", lang=lang)
+            return Effects(refused=refused, note=f"ticket {number} is still in use")
         self.issued[service] = count
         before = len(self.waiting(service))
         self.next_order += 1

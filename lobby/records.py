@@ -128,10 +128,16 @@ class DayFigures:
     """FIGURE_COLUMNS rows, services first."""
     hours: Mapping[int, tuple[int, float | None]] = field(default_factory=dict)
     """Hour of the day -> (tickets issued, average wait in seconds of those called)."""
+    low_satisfaction: float | None = None
+    """The branch's bar, 0 to 1: a row whose ``satisfied`` is under it is flagged in ``low``
+    (absent: nothing is flagged)."""
+    low: tuple[tuple[str, str], ...] = ()
+    """(kind, name) of each row under the bar: a counter or service to look at."""
 
     @classmethod
     def parse(cls, raw: bytes) -> DayFigures:
-        fields = Fields(load_object(raw))
+        obj = load_object(raw)
+        fields = Fields(obj)
         hours: dict[int, tuple[int, float | None]] = {}
         for hour, value in fields.mapping("hours", required=False).items():
             if not hour.isdigit() or not 0 <= int(hour) <= 23 or not isinstance(value, list):
@@ -147,17 +153,39 @@ class DayFigures:
             ts=_ts(fields),
             rows=tuple(_row(item, f"rows[{i}]") for i, item in enumerate(fields.array("rows", 64))),
             hours=hours,
+            low_satisfaction=_share(obj.get("low_satisfaction"), "low_satisfaction"),
+            low=tuple(
+                _flagged(item, f"low[{i}]") for i, item in enumerate(fields.array("low", 64, False))
+            ),
         )
 
     def payload(self) -> bytes:
-        return encode(
-            {
-                "day": self.day.isoformat(),
-                "ts": format_ts(self.ts),
-                "rows": [list(row) for row in self.rows],
-                "hours": {str(hour): list(value) for hour, value in sorted(self.hours.items())},
-            }
-        )
+        body: dict[str, Any] = {
+            "day": self.day.isoformat(),
+            "ts": format_ts(self.ts),
+            "rows": [list(row) for row in self.rows],
+            "hours": {str(hour): list(value) for hour, value in sorted(self.hours.items())},
+        }
+        if self.low_satisfaction is not None:
+            body["low_satisfaction"] = self.low_satisfaction
+            body["low"] = [list(flagged) for flagged in self.low]
+        return encode(body)
+
+
+def _share(value: object, name: str) -> float | None:
+    """An optional share from 0 to 1."""
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise ContractError(f"field '{name}' is not a share from 0 to 1")
+    return float(value)
+
+
+def _flagged(item: object, name: str) -> tuple[str, str]:
+    """A flagged row's [kind, name]."""
+    if not isinstance(item, list) or len(item) != 2 or item[0] not in ("service", "counter"):
+        raise ContractError(f"field '{name}' is not a [kind, name] of a row")
+    return item[0], check_text(item[1], f"{name}[1]", SERVICE_RE, 16)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,10 @@ class Topics:
         return f"{self.prefix}/ticket/issued"
 
     @property
+    def ticket_refused(self) -> str:
+        return f"{self.prefix}/ticket/refused"
+
+    @property
     def engine_lease(self) -> str:
         return f"{self.prefix}/engine/lease"
 
@@ -98,6 +102,7 @@ class Topics:
             ("notice",): "notice",
             ("ticket", "request"): "ticket_request",
             ("ticket", "issued"): "ticket_issued",
+            ("ticket", "refused"): "ticket_refused",
             ("engine", "lease"): "engine_lease",
             ("stats", "today"): "stats_today",
             ("stats", "request"): "stats_request",

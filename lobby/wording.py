@@ -58,7 +58,45 @@ WORDS: dict[str, dict[str, str]] = {
     "service_paused": {"zh": "暂停办理", "en": "Not available now"},
     "opening_hours": {"zh": "营业时间 {hours}", "en": "Open {hours}"},
     "closed_today": {"zh": "今日休息", "en": "Closed today"},
+    # Outside the opening hours: the board's closed page, and the kiosk told so by the engine.
+    "closed": {"zh": "暂停营业", "en": "We are closed now"},
+    "opens_at": {"zh": "{day}{time} 开始营业", "en": "We open {day} at {time}"},
+    "see_you": {
+        "zh": "感谢您的光临，欢迎在营业时间再来",
+        "en": "Thank you for visiting. We look forward to seeing you.",
+    },
+    "hours_title": {"zh": "营业时间", "en": "Opening hours"},
+    "day_off": {"zh": "休息", "en": "closed"},
+    "today": {"zh": "今天 ", "en": "today"},
+    "tomorrow": {"zh": "明天 ", "en": "tomorrow"},
+    "no_tickets_now": {"zh": "现在暂停取号", "en": "No tickets are given just now"},
+    # The screen above a counter.
+    "now_serving": {"zh": "正在办理", "en": "Now serving"},
+    "counter_closed": {"zh": "暂停服务", "en": "Closed"},
+    "counter_closed_help": {
+        "zh": "请留意叫号屏，其他窗口将为您服务",
+        "en": "Please watch the call screen: another counter will serve you.",
+    },
+    "counter_idle": {
+        "zh": "请取号，留意叫号屏",
+        "en": "Please take a ticket and watch the call screen",
+    },
+    "services_here": {"zh": "本窗口办理", "en": "Services here"},
+    "please_rate": {"zh": "请您对本次服务作出评价", "en": "Please rate our service"},
+    "very_satisfied": {"zh": "非常满意", "en": "Very satisfied"},
+    "satisfied": {"zh": "满意", "en": "Satisfied"},
+    "neutral": {"zh": "一般", "en": "Neutral"},
+    "unsatisfied": {"zh": "不满意", "en": "Unsatisfied"},
+    "very_unsatisfied": {"zh": "非常不满意", "en": "Very unsatisfied"},
+    "thanks_rating": {"zh": "谢谢您的评价", "en": "Thank you for your feedback"},
 }
+
+FACES = {
+    3: ("satisfied", "neutral", "unsatisfied"),
+    5: ("very_satisfied", "satisfied", "neutral", "unsatisfied", "very_unsatisfied"),
+}
+"""The faces of a rating pad's scale, as Chinese pads lay them out: the happiest first
+(its score is the scale), the unhappiest last (score 1)."""
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 """Each language by its own name, as a customer looks for it."""
@@ -73,6 +111,34 @@ def words(key: str, languages: tuple[str, ...], **values: str) -> list[str]:
     """A fixed phrase in each configured language that has it, in the configured order."""
     table = WORDS[key]
     return [table[lang].format(**values) for lang in languages if lang in table]
+
+
+EN_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def opens_text(opens: datetime, wall: datetime, language: str) -> str:
+    """When the lobby opens, as a person says it: "明天 08:30 开始营业", "We open on Monday
+    at 08:30"; a date when it is more than a week away."""
+    days = (opens.date() - wall.date()).days
+    if days <= 0:
+        day = WORDS["today"][language]
+    elif days == 1:
+        day = WORDS["tomorrow"][language]
+    elif days < 7:
+        day = ZH_WEEKDAYS[opens.weekday()] + " " if language == "zh" else "on "
+        day += "" if language == "zh" else EN_DAY_NAMES[opens.weekday()]
+    else:
+        day = f"{opens.month}月{opens.day}日 " if language == "zh" else f"on {opens.day} "
+        day += "" if language == "zh" else EN_MONTHS[opens.month - 1]
+    return WORDS["opens_at"][language].format(day=day, time=opens.strftime("%H:%M"))
+
+
+def week_text(first: int, last: int, hours: str, language: str) -> str:
+    """A run of weekdays and their hours: "星期一至星期五 08:30-17:00", "Sun closed"."""
+    names = ZH_WEEKDAYS if language == "zh" else EN_WEEKDAYS
+    joiner = "至" if language == "zh" else "–"
+    days = names[first] if first == last else f"{names[first]}{joiner}{names[last]}"
+    return f"{days} {hours or WORDS['day_off'][language]}"
 
 
 def date_text(wall: datetime, language: str) -> str:

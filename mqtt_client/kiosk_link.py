@@ -1,5 +1,6 @@
-"""The ticket machine's link to the broker: ticket requests out; the engine's answers, the
-waiting counts (the retained board) and the counters' states (open or paused) in."""
+"""The ticket machine's link to the broker: ticket requests out; the engine's answers (a
+ticket, or why there is none), the waiting counts (the retained board) and the counters'
+states (open or paused) in."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import math
 from collections.abc import Callable
 
 from config.settings import Config
-from lobby.contract import BoardSnapshot, CounterState, TicketIssued, TicketRequest
+from lobby.contract import (
+    BoardSnapshot,
+    CounterState,
+    TicketIssued,
+    TicketRefused,
+    TicketRequest,
+)
 from lobby.errors import ContractError
 from mqtt_client.session import Deliver, Session
 
@@ -16,6 +23,7 @@ _LOG = logging.getLogger(__name__)
 
 PARSERS: dict[str, Callable[[bytes, str], object]] = {
     "ticket_issued": lambda raw, key: TicketIssued.parse(raw),
+    "ticket_refused": lambda raw, key: TicketRefused.parse(raw),
     "board": lambda raw, key: BoardSnapshot.parse(raw),
     "counter_state": lambda raw, key: CounterState.parse(raw, key),
 }
@@ -36,7 +44,7 @@ class KioskLink(Session):
 
     def subscriptions(self) -> list[str]:
         t = self.topics
-        return [t.ticket_issued, t.board, *self.counter_states()]
+        return [t.ticket_issued, t.ticket_refused, t.board, *self.counter_states()]
 
     def ask(self, request: TicketRequest) -> None:
         self.publish(self.topics.ticket_request, request.payload(), expiry_s=self._request_expiry)

@@ -14,6 +14,7 @@ from lobby.contract import (
     CounterRequest,
     CounterState,
     Notice,
+    Rating,
     ScopedNotice,
 )
 from lobby.dedup import SeenIds
@@ -58,13 +59,25 @@ class MqttLink(Session):
         self.publish(self.topics.ack(self.device), ack.payload())
 
     def publish_request(
-        self, request_id: str, counter: str, action: str, pressed: datetime
+        self,
+        request_id: str,
+        counter: str,
+        action: str,
+        pressed: datetime,
+        reason: str | None = None,
     ) -> None:
         """A counter's CounterRequest, QoS 1 (the engine acts on its id once). The broker
         drops it once it is older than a press may be: no customer is called an hour late."""
-        request = CounterRequest(request_id, counter, action, pressed)
+        request = CounterRequest(request_id, counter, action, pressed, reason=reason)
         max_age = int(self.config.buttons.max_age_s)
         self.publish(self.topics.counter_request(counter), request.payload(), expiry_s=max_age)
+
+    def publish_rating(self, rating: Rating) -> None:
+        """A customer's Rating from a pad wired here, QoS 1 (the engine records an id once);
+        dropped by the broker once older than the pad keeps one."""
+        rating_settings = self.config.rating
+        max_age = int(rating_settings.max_age_s) if rating_settings is not None else None
+        self.publish(self.topics.counter_rating(rating.counter), rating.payload(), expiry_s=max_age)
 
     def accept(self, topic: str, payload: bytes) -> None:
         match = self.topics.parse(topic)

@@ -26,7 +26,9 @@ class BoardKeeper(Part):
     handles = (CallEvent, BoardSnapshot, ScopedNotice, Rejected)
 
     def __init__(self, config: Config, wall: Callable[[], datetime]) -> None:
-        self.state = BoardState(keep=20, flash_seconds=config.display.flash_seconds)
+        self.state = BoardState(
+            keep=20, flash_seconds=config.display.flash_seconds, area=config.hall_area()
+        )
         self.notices = NoticeBoard()
         self._wall = wall
         self._stale_after = config.display.stale_after_s
@@ -34,6 +36,14 @@ class BoardKeeper(Part):
         self._topics = Topics(config.mqtt.topic_root, config.site)
         self._refused: dict[str, str] = {}  # notice scope -> why its last notice was refused
         self.stale = 0
+        self.elsewhere = 0
+        """Calls to other parts of the hall: neither shown, said nor acknowledged here."""
+        if not self.state.area.whole_hall:
+            _LOG.info(
+                "a board for part of the hall: the calls to counters %s and of services %s",
+                ", ".join(config.display.counters) or "(none listed)",
+                ", ".join(config.display.services) or "(none listed)",
+            )
 
     @property
     def notice(self) -> Notice:
@@ -62,6 +72,10 @@ class BoardKeeper(Part):
         return NOTHING
 
     def _call(self, call: CallEvent, now: float) -> Sequence[object]:
+        if not self.state.area.shows(call.counter, call.service):
+            self.elsewhere += 1
+            _LOG.debug("call %s to counter %s is another part of the hall's", call.id, call.counter)
+            return NOTHING
         wall = self._wall()
         stale = is_stale(call.ts, wall, self._stale_after)
         if not self.state.apply_call(call, now, stale):
@@ -91,6 +105,7 @@ class BoardKeeper(Part):
             "board_seq": self.state.seq,
             "board_epoch": self.state.epoch,
             "stale_calls": self.stale,
+            "calls_elsewhere": self.elsewhere,
             "faults": [
                 f"the {scope}'s notice was refused: {why}"[:200]
                 for scope, why in sorted(self._refused.items())

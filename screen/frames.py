@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -13,6 +14,7 @@ import pygame
 
 from config.settings import Config
 from display.board_view import BoardPainter, Frame
+from display.counter_view import CounterPainter
 from display.fonts import find_fonts, last_resort
 from display.screen import Screen
 from display.text import TextCache
@@ -49,17 +51,38 @@ class Frames(Part):
     def __init__(self, config: Config, screen: Screen) -> None:
         self.screen = screen
         text, self.config, self.font_fault = text_cache(config)
-        self.painter = BoardPainter(self.config, text, screen.size)
+        self.painter: BoardPainter | CounterPainter
+        if self.config.display.layout == "counter":
+            self.painter = CounterPainter(self.config, text, screen.size)
+        else:
+            self.painter = BoardPainter(self.config, text, screen.size)
         self.last: Frame | None = None
         self.frame_ms = 0.0
         self.frames = 0
         self._warming: Iterator[None] | None = self.painter.warming()
         self._warm_started: float | None = None
+        self.dark = False
+        """The TV is off (or blanked): one black frame, then nothing is drawn."""
+
+    def go_dark(self) -> None:
+        """Show one black frame and stop drawing until ``light_up``."""
+        self.dark = True
+        self.screen.surface.fill((0, 0, 0))
+        self.screen.present([self.screen.surface.get_rect()])
+
+    def light_up(self) -> None:
+        """Draw again: the next frame repaints the whole board."""
+        self.dark = False
+        self.painter.invalidate()
 
     def present(self, frame: Frame) -> float | None:
-        """Paint and show ``frame``; the wall time (epoch s) it went out, None if unchanged."""
+        """Paint and show ``frame``; the wall time (epoch s) it went out, None if unchanged
+        (or dark)."""
         started = time.perf_counter()
         self.last = frame
+        if self.dark:
+            self._warm_a_slice()
+            return None
         dirty = self.painter.paint(self.screen.surface, frame)
         if not dirty:
             self._warm_a_slice()
@@ -88,6 +111,8 @@ class Frames(Part):
         while the first call's text is still being made ready."""
         if self.last is None or self._warming is not None:
             return 0.0
+        if self.dark:
+            return math.inf
         return self.painter.next_change(self.last)
 
     def handle(self, message: object, now: float) -> Sequence[object]:

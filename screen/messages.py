@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lobby.contract import CallEvent
+from lobby.day import DayView
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ class StatusChanged:
 
 
 @dataclass(frozen=True)
+class DayChanged:
+    """The lobby opened, began closing, or closed (by the screen's clock)."""
+
+    view: DayView
+
+
+@dataclass(frozen=True)
 class RatingInvited:
     """The counter's rating pad invites the customer just served to rate: the counter
     screen shows the faces until ``until`` (the loop's monotonic clock)."""
@@ -65,3 +73,12 @@ class RatingClosed:
 
     ticket: str
     score: int | None
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A finger (or a mouse click) on the screen, in its pixels: on a counter's screen, a
+    touch on a rating face chooses it."""
+
+    x: int
+    y: int

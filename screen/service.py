@@ -20,17 +20,22 @@ import pygame
 from config.lifecycle import Clock, Supervisor, SystemClock, Unsupervised
 from config.settings import Config
 from display.board_view import Frame
+from display.counter_view import CounterPainter
 from display.screen import Screen, open_screen
 from lobby.contract import CallEvent
 from mqtt_client.link import MqttLink
 from screen.acks import AckLedger
 from screen.board import BoardKeeper
+from screen.counter import CounterScreen, OwnCallsOnly
+from screen.day import DayWatch
 from screen.desk import CounterDesk, key_press
 from screen.frames import Frames, shown_moment
 from screen.link_watch import LinkWatch
-from screen.messages import SaveFrame, Stop
+from screen.messages import DayChanged, RatingInvited, SaveFrame, Stop, Touched
+from screen.pad import RatingPad
 from screen.parts import Part, Router
 from screen.status_clock import StatusClock
+from screen.tv import TvPower
 from screen.voice import Voice
 
 _LOG = logging.getLogger(__name__)
@@ -87,6 +92,9 @@ class Daemon:
         self.frames = Frames(self.config, screen)
         self.link = self._link_factory(self.frames.config, self.inbox.put, self._version)
         self.board = BoardKeeper(self.frames.config, self.clock.wall)
+        self.day = DayWatch(
+            self.frames.config, self.clock.wall, lambda: sum(self.board.state.waiting.values())
+        )
         self.link_watch = LinkWatch(now)
         self.acks = AckLedger(self.link.publish_ack)
         self.status_clock = StatusClock(self.link.publish_status, now)
@@ -98,25 +106,55 @@ class Daemon:
             self._pin_factory,
             instance=self.link.instance,
         )
+        self.counter_page: CounterScreen | None = None
+        if isinstance(self.frames.painter, CounterPainter):
+            self.counter_page = CounterScreen(self.frames.config, self.frames.painter.face_at)
         parts: list[Part] = [
             self.board,
+            self.day,
+            *([self.counter_page] if self.counter_page is not None else []),
             self.link_watch,
             self.acks,
             self.frames,
             self.desk,
             self.status_clock,
+            TvPower(self.config, self.frames, self.inbox.put, self.clock.wall),
             *self._more_parts,
         ]
+        self.pad = self._rating_pad(parts)
+        if self.pad is not None:
+            parts.append(self.pad)
         self.router = Router(parts)
         self._present()  # the board is up before the broker answers
         self.link.set_status(self.router.status())
         self.link.start()
         self.desk.open()
+        if self.pad is not None:
+            self.pad.open()
         if self.config.audio.enabled and self._voice_factory is not None:
             voice = self._voice_factory(
                 self.frames.config, self.inbox.put, self._spoken, self.clock
             )
+            if self.counter_page is not None:
+                voice = OwnCallsOnly(voice, self.counter_page.page.counter)
             self.router = Router([*parts, voice])
+            self.router.route(DayChanged(self.day.view), now)  # silent from the start if closed
+
+    def _rating_pad(self, parts: Sequence[Part]) -> RatingPad | None:
+        """The counter's rating pad when ``[rating]`` wires one here; it tells the faces to
+        a part that draws them (the counter screen), when this screen has one."""
+        if self.config.rating is None:
+            return None
+        return RatingPad(
+            self.config,
+            self.inbox.put,
+            self.link.publish_rating,
+            self.link.publish_request,
+            self.clock.wall,
+            self._pin_factory,
+            instance=self.link.instance,
+            screen=any(RatingInvited in part.handles for part in parts),
+        )
 
     def _spoken(self, call_id: str) -> None:
         self.link.publish_ack(call_id, "spoken", self.clock.wall())
@@ -162,7 +200,7 @@ class Daemon:
             due = min(due, now + EVENT_PUMP_S)
         timeout = max(0.0, due - now)
         items = self._take(timeout if wait is None else min(wait, timeout))
-        if self.frames.screen.needs_events:
+        if self.frames.screen.needs_events or self.counter_page is not None:
             items.extend(self._pygame_events())
         now = self.clock.monotonic()
         for item in items:
@@ -219,11 +257,29 @@ class Daemon:
             self.clock.wall(),
             self.link_watch.looks_up(now),
             self.board.notice,
+            self.day.view,
+            self.counter_page.look(now) if self.counter_page is not None else None,
         )
         shown_at = self.frames.present(frame)
         if shown_at is not None:
             visible = self.frames.painter.visible_calls(self.board.state)
             self.acks.shown(visible, self.board.state.calls, shown_moment(shown_at))
+
+    def _touch(self, event: pygame.event.Event) -> Touched | None:
+        """A finger, or a mouse's left button, on a counter's screen (a touch that SDL also
+        reports as a mouse click counts once)."""
+        if self.counter_page is None:
+            return None
+        if event.type == pygame.FINGERDOWN:
+            width, height = self.frames.screen.size
+            return Touched(int(event.x * width), int(event.y * height))
+        if (
+            event.type == pygame.MOUSEBUTTONDOWN
+            and event.button == 1
+            and not getattr(event, "touch", False)
+        ):
+            return Touched(*event.pos)
+        return None
 
     def _pygame_events(self) -> list[object]:
         items: list[object] = []
@@ -234,6 +290,8 @@ class Daemon:
                 items.append(Stop("window closed"))
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not windowless:
                 items.append(Stop("Esc pressed"))
+            elif (touch := self._touch(event)) is not None:
+                items.append(touch)
             elif event.type == pygame.KEYDOWN and self.config.buttons.keyboard and not windowless:
                 press = key_press(self.config, event.key, event.mod, self.clock.wall())
                 if press is not None:

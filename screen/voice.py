@@ -21,7 +21,7 @@ from audio.tts import open_engines
 from audio.voicepack import ClipSpec, clip_specs
 from config.settings import DEFAULT_VOICES, Config
 from lobby.speech import all_tokens, spoken_part
-from screen.messages import Called, StatusChanged
+from screen.messages import Called, DayChanged, StatusChanged
 from screen.parts import NOTHING, Part
 
 _LOG = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def needed_tokens(config: Config) -> dict[str, set[str]]:
 class Voice(Part):
     """Speaks calls for the screen; every method is for the main thread."""
 
-    handles = (Called, ClipsReady)
+    handles = (Called, ClipsReady, DayChanged)
 
     def __init__(
         self,
@@ -114,11 +114,13 @@ class Voice(Part):
         self._config = config
         self._wall = wall
         self.clips = clip_library(config, notify)
-        self.player = Player()
+        self.player = Player(config.audio)
         self.announcer = Announcer(config, self.clips, self.player, on_spoken)
         self._retry_at = math.inf
         self._fault_logged: str | None = None
         self._reported: tuple[object, ...] = ()
+        self._closed = False
+        """Outside the opening hours the lobby hears nothing (lobby/day.py)."""
 
     def start(self, now: float) -> None:
         self.clips.start()
@@ -144,14 +146,26 @@ class Voice(Part):
         return "" if self.clips.alive else "the speech synthesis thread has died"
 
     def handle(self, message: object, now: float) -> Sequence[object]:
-        if isinstance(message, Called) and message.announce:
+        if isinstance(message, DayChanged):
+            self._closed = not message.view.speaks
+        elif isinstance(message, Called) and message.announce and self._closed:
+            call = message.call
+            _LOG.info(
+                "call %s (%s to counter %s) is shown, not spoken: the lobby is closed",
+                call.id,
+                call.ticket,
+                call.counter,
+            )
+        elif isinstance(message, Called) and message.announce:
             self.announcer.announce(message.call, now)
         return NOTHING  # ClipsReady only wakes the loop: the next tick uses the clips
 
     def tick(self, now: float) -> Sequence[object]:
         if now >= self._retry_at:
             self._open(now)
-        self.announcer.tick(now, self._wall().strftime("%H:%M"))
+        hhmm = self._wall().strftime("%H:%M")
+        self.announcer.tick(now, hhmm)
+        self.player.tick(now, self._config.audio.volume_at(hhmm))
         status = self.status()
         faults = (status["audio"], status["audio_faults"])
         if faults != self._reported:  # a fault (or its end) is reported soon
@@ -160,12 +174,14 @@ class Voice(Part):
         return NOTHING
 
     def next_wake(self, now: float) -> float:
-        return min(self.announcer.next_change(now), self._retry_at)
+        return min(self.announcer.next_change(now), self._retry_at, self.player.next_change(now))
 
     def status(self) -> Mapping[str, Any]:
         faults = dict(self.clips.faults)
         if self.player.fault:
             faults["speaker"] = self.player.fault
+        if self.player.music_fault:
+            faults["music"] = self.player.music_fault
         return {
             "audio": "fault" if faults else "ok",
             "audio_faults": faults,

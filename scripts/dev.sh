@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei libusb-1.0-0)
+RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei libusb-1.0-0 v4l-utils)
 TEST_PACKAGES=(tesseract-ocr sox chromium chromium-driver)
 TEST_PACKAGES+=(rabbitmq-server)  # tests/brokers: a lobby on RabbitMQ's MQTT plugin (MQTT 3.1.1)
 RUNTIME_PACKAGES+=(sox)  # converts a voice pack's clips recorded at 44.1/48 kHz or in stereo

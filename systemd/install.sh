@@ -26,6 +26,7 @@ STATE_DIR=/var/lib/callboard
 UNIT_DIR=/etc/systemd/system
 USER_NAME=callboard
 CMDLINE=/boot/firmware/cmdline.txt
+CMDLINE_OLD=/boot/cmdline.txt  # before Bookworm
 ASOUND=/etc/asound.conf
 ASOUND_BACKUP=/etc/asound.conf.before-callboard
 ASOUND_MARK="# written by callboard's installer"
@@ -89,6 +90,7 @@ with open(sys.argv[1], "rb") as f:
 install_packages() {
     say "Debian packages"
     local packages=(python3-venv espeak-ng fonts-noto-cjk fonts-wqy-zenhei alsa-utils libusb-1.0-0) missing=()
+    packages+=(v4l-utils)  # cec-ctl: the TV to standby after closing, and on before opening
     [ "$WITH_BROKER" = yes ] && packages+=(mosquitto mosquitto-clients)
     packages+=(sox)  # converts a voice pack's clips recorded at another rate or in stereo
     for package in "${packages[@]}"; do
@@ -192,14 +194,31 @@ install_broker() {
 
 install_console() {
     say "the console of a Pi without a desktop"
-    if [ -f "$CMDLINE" ]; then
-        # No console blanking, no blinking text cursor under the board.
-        for option in consoleblank=0 vt.global_cursor_default=0; do
-            if ! grep -qw "$option" "$CMDLINE"; then
-                run sed -i "1 s/\$/ $option/" "$CMDLINE"
-            fi
-        done
+    # No console blanking (the board has no keyboard to wake it), no blinking text cursor.
+    local cmdline="$CMDLINE" option missing=()
+    [ -f "$cmdline" ] || cmdline="$CMDLINE_OLD"
+    if [ ! -f "$cmdline" ]; then
+        note "no $CMDLINE or $CMDLINE_OLD: add consoleblank=0 to the kernel's command line"
+        return 0
     fi
+    for option in consoleblank=0 vt.global_cursor_default=0; do
+        grep -qE "(^| )$option( |\$)" "$cmdline" || missing+=("$option")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ ! -e "$cmdline.before-callboard" ]; then
+        note "keeping $cmdline as $cmdline.before-callboard"
+        run cp -p "$cmdline" "$cmdline.before-callboard"
+    fi
+    for option in "${missing[@]}"; do
+        # One line only; an option already there with another value (consoleblank=600) is
+        # changed, not given a second time.
+        if grep -qE "(^| )${option%%=*}=" "$cmdline"; then
+            run sed -i -E "1 s/(^| )${option%%=*}=[^ ]*/\1$option/" "$cmdline"
+        else
+            run sed -i "1 s/\$/ $option/" "$cmdline"
+        fi
+    done
+    note "$cmdline: ${missing[*]} from the next boot on"
 }
 
 is_ours() { [ -f "$1" ] && grep -qF "$ASOUND_MARK" "$1"; }

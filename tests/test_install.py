@@ -280,3 +280,49 @@ def test_an_existing_config_is_not_edited_but_the_edit_is_shown(tmp_path: Path) 
     config.write_text(config.read_text().replace("embedded = false", "embedded = true"))
     assert step(f'WITH_BROKER=yes\ncheck_embedded "{config}"').stdout == ""
     assert "embedded = false" in step(f'QUEUE=yes\ncheck_embedded "{config}"').stdout
+
+
+def console_step(boot: Path) -> str:
+    result = step(
+        f'DRY=no CMDLINE="{boot}/firmware/cmdline.txt" CMDLINE_OLD="{boot}/cmdline.txt"\n'
+        "install_console"
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+PI_CMDLINE = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootwait quiet\n"
+
+
+def test_the_console_never_blanks_the_board_once_installed(tmp_path: Path) -> None:
+    cmdline = tmp_path / "firmware" / "cmdline.txt"
+    cmdline.parent.mkdir()
+    cmdline.write_text(PI_CMDLINE)
+    assert "keeping" in console_step(tmp_path)
+    want = PI_CMDLINE.strip() + " consoleblank=0 vt.global_cursor_default=0\n"
+    assert cmdline.read_text() == want  # one line still: the kernel reads only the first
+    assert (tmp_path / "firmware" / "cmdline.txt.before-callboard").read_text() == PI_CMDLINE
+    assert len(console_step(tmp_path).splitlines()) == 1  # again: the heading only, no change
+    assert cmdline.read_text() == want
+
+
+def test_a_blanking_time_already_set_is_changed_and_the_first_backup_kept(tmp_path: Path) -> None:
+    old = tmp_path / "cmdline.txt"  # an image from before Bookworm: no /boot/firmware
+    old.write_text("root=/dev/mmcblk0p2 consoleblank=600 rootwait\n")
+    console_step(tmp_path)
+    assert (
+        old.read_text()
+        == "root=/dev/mmcblk0p2 consoleblank=0 rootwait vt.global_cursor_default=0\n"
+    )
+    old.write_text(old.read_text().replace("consoleblank=0", "consoleblank=300"))  # by hand
+    console_step(tmp_path)
+    assert "consoleblank=0 " in old.read_text() and "300" not in old.read_text()
+    backup = tmp_path / "cmdline.txt.before-callboard"
+    assert backup.read_text() == "root=/dev/mmcblk0p2 consoleblank=600 rootwait\n"
+    assert "add consoleblank=0" in console_step(tmp_path / "nowhere")
+
+
+def test_the_board_may_reach_the_cec_device_and_its_tools_are_installed() -> None:
+    assert "\nDeviceAllow=char-cec rw\n" in UNITS[0].read_text()
+    assert "v4l-utils" in INSTALL.read_text()
+    assert "v4l-utils" in (ROOT / "scripts" / "dev.sh").read_text().split("RUNTIME_PACKAGES=")[1]

@@ -224,3 +224,34 @@ def test_one_round_of_the_example_call_lasts_under_nine_seconds(config, clips) -
     once = dataclasses.replace(config, audio=dataclasses.replace(config.audio, repeat=1))
     pcm = Announcer(once, clips, RecordingSpeaker()).whole_announcement(call("A023"))
     assert 7.0 < len(pcm) / (22050 * 2) < 9.0, len(pcm) / (22050 * 2)
+
+
+class WakingSpeaker(RecordingSpeaker):
+    """An output that asks for a lead-in before each announcement and is told its end."""
+
+    def __init__(self, lead: float) -> None:
+        super().__init__()
+        self.lead, self.chimes, self.ends = lead, [], []
+
+    def play(self, channel: int, pcm: bytes, volume: float) -> float:
+        if channel == CHIME:
+            self.chimes.append(pcm)
+        return super().play(channel, pcm, volume)
+
+    def begin(self, now: float) -> float:
+        return self.lead
+
+    def end(self, now: float) -> None:
+        self.ends.append(now)
+
+
+def test_an_outputs_lead_in_goes_before_the_chime_and_moves_the_words_with_it(
+    config, clips
+) -> None:
+    speaker = WakingSpeaker(0.5)
+    announcer = Announcer(config, clips, speaker)
+    run(announcer, speaker, 40.0, arrivals={0.0: call("A023")})
+    lead = int(0.5 * 22050) * 2
+    assert not any(speaker.chimes[0][:lead]) and any(speaker.chimes[0][lead : lead + 2000])
+    assert speaker.words()[0][0] == pytest.approx(0.5 + WORDS_AFTER_S, abs=0.011)
+    assert len(speaker.ends) == 1 and speaker.ends[0] >= sum(speaker.words()[-1])

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
+from callboard.doctor import check_console_blank, check_tv_power
+from config import load_config
 from tests.conftest import config_text, run_cli
+from tests.screen.fake_cec import CLAIM, HOURS, FakeCecCtl
 
 FIX_LINE = 'in [audio] write  voices = { zh = "cmn-latn-pinyin", en = "en" }'
 
@@ -72,3 +77,73 @@ def test_a_ticket_machines_printer_is_asked_how_it_is(tmp_path, site, broker) ->
     )
     code, found = doctor(tmp_path, nobody)  # a printer switched off
     assert found["printer"].startswith("FIX  printer    ") and "refused" in found["printer"]
+
+
+def tv_lobby(text: str, tv_power: str, device: object) -> str:
+    """The lobby with opening hours and this way of putting its TV to sleep."""
+    for key, value in (("tv_power", tv_power), ("cec_device", str(device))):
+        text = re.sub(rf'^{key} = "[^"]*"', f'{key} = "{value}"', text, count=1, flags=re.M)
+    return text + HOURS
+
+
+def test_the_console_blanking_is_a_fix_unless_it_is_off(tmp_path: Path) -> None:
+    blank = tmp_path / "consoleblank"
+    blank.write_text("600\n")
+    found = check_console_blank(blank)
+    assert not found.ok and found.detail.startswith(
+        "the Linux console blanks the board after 600 s without a key press; sudo bash "
+        "systemd/install.sh sets consoleblank=0 in /boot/firmware/cmdline.txt"
+    )
+    blank.write_text("0\n")
+    assert check_console_blank(blank).ok
+    assert check_console_blank(tmp_path / "none").ok  # a kernel without a console
+
+
+def tv_lines(tmp_path: Path, tv_power: str, fake: FakeCecCtl, device: object = None) -> list[str]:
+    path = tmp_path / "tv.toml"
+    path.write_text(tv_lobby(config_text("x", 1883), tv_power, device or fake.device))
+    lines: list[str] = []
+    for finding in check_tv_power(load_config(path)):
+        lines.append(f"{'ok ' if finding.ok else 'FIX'}  {finding.what:10} {finding.detail}")
+    return lines
+
+
+def test_doctor_says_which_tv_power_works_here(tmp_path: Path, monkeypatch) -> None:
+    fake = FakeCecCtl(tmp_path / "bin", tv="on")
+    monkeypatch.setenv("PATH", fake.path)
+    assert tv_lines(tmp_path, "auto", fake) == [
+        f"ok   cec-ctl    {fake.folder / 'cec-ctl'}",
+        f"ok   cec device {fake.device} is there",
+        "ok   tv         the TV answers CEC: on",
+        "ok   tv power   auto: HDMI-CEC: standby 30 min after closing, on 15 min before opening",
+    ]
+    assert fake.calls() == [CLAIM, "--to 0 --give-device-power-status"]
+    fake.tv = "silent"  # CEC switched off in the TV's menu
+    lines = tv_lines(tmp_path, "cec", fake)
+    assert lines[2] == (
+        "FIX  tv         the TV did not answer (is CEC switched on in the TV's menu?); switch "
+        "CEC on in the TV's menu (Anynet+, SimpLink, Bravia Sync, EasyLink…); the board is "
+        "blanked instead"
+    )
+    assert lines[3].startswith("FIX  tv power   cec: blanking (a black frame) outside the hours")
+    auto = tv_lines(tmp_path, "auto", fake)  # "auto" blanks: nothing to fix
+    assert all(line.startswith("ok ") for line in auto) and "blanking" in auto[3]
+    missing = tv_lines(tmp_path, "cec", fake, device=tmp_path / "cec7")
+    assert missing[1].startswith(f"FIX  cec device no {tmp_path / 'cec7'} (")
+    assert "set [display] cec_device" in missing[1] and len(missing) == 3  # the TV not asked
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert tv_lines(tmp_path, "cec", fake)[0] == (
+        "FIX  cec-ctl    not installed: sudo apt install v4l-utils; the board is blanked instead"
+    )
+    assert tv_lines(tmp_path, "blank", fake) == [
+        "ok   tv power   blank: a black frame outside the hours"
+    ]
+
+
+def test_the_doctor_command_prints_the_tv_lines(tmp_path, site, broker) -> None:
+    fake = FakeCecCtl(tmp_path / "bin", tv="standby")
+    path = tmp_path / "callboard.toml"
+    path.write_text(tv_lobby(config_text(site, broker.port), "auto", fake.device))
+    result = run_cli("doctor", "--config", str(path), env={**os.environ, "PATH": fake.path})
+    assert "ok   tv         the TV answers CEC: standby\n" in result.stdout, result.stdout
+    assert "ok   console    " in result.stdout and result.returncode == 0, result.stdout

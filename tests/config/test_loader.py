@@ -178,6 +178,19 @@ def test_a_minimal_file_gets_polite_defaults(tmp_path: Path) -> None:
             ("[[counters]]", '[display]\nscreenshot = "/tmp"\n[[counters]]'),
             "display.screenshot: found a string '/tmp', expected a PNG file's path, not a folder",
         ),
+        (
+            ("[[counters]]", '[hours]\nmon = "08:30-17:00"\nclosing_minutes = 300\n[[counters]]'),
+            "hours.closing_minutes: found an integer 300, expected an integer from 0 to 240",
+        ),
+        (
+            (
+                "[[counters]]",
+                '[queue]\nreset_at = "09:00"\n[hours]\nmon = "08:30-17:00"\n[[counters]]',
+            ),
+            "queue.reset_at: found '09:00', inside the opening hours ([hours] mon = "
+            "'08:30-17:00'); expected a time the lobby is closed (the day's numbering restarts "
+            'then), such as "04:00"',
+        ),
     ],
 )
 def test_each_mistake_is_one_line_naming_the_key(
@@ -305,3 +318,60 @@ def test_the_board_wording_stays_where_the_display_reads_it() -> None:
 
     assert words.WORDS is wording.WORDS and wording.WORDED_LANGUAGES == ("zh", "en")
     assert words.words("welcome", ("en", "zh")) == ["Welcome", "欢迎光临"]
+
+
+def test_the_tv_power_keys_are_checked_together(tmp_path: Path) -> None:
+    assert load_config(EXAMPLE).display.tv_power == "auto"  # the example asks for it
+    display = load_config(_write(tmp_path, MINIMAL)).display
+    assert (display.tv_power, display.tv_on_before_min, display.tv_off_after_min) == (
+        "none",
+        15,
+        30,
+    )
+    assert display.cec_device == "/dev/cec0"
+    found = problems_of(
+        tmp_path,
+        MINIMAL + '[display]\ntv_power = "off"\ntv_on_before_min = -5\n'
+        'tv_off_after_min = 1000\ncec_device = "cec1"\n',
+    )
+    assert found == [
+        'display.tv_power: found a string \'off\', expected "auto", "cec", "blank" or "none"',
+        "display.tv_on_before_min: found an integer -5, expected an integer from 0 to 240",
+        "display.tv_off_after_min: found an integer 1000, expected an integer from 0 to 720",
+        "display.cec_device: found a string 'cec1', expected a device path like /dev/cec0",
+    ]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ok.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_counter_screen_names_a_counter_of_the_lobby_and_is_silent_unless_told(
+    tmp_path: Path,
+) -> None:
+    counter_screen = MINIMAL + '[display]\nlayout = "counter"\n'
+    assert problems_of(tmp_path, counter_screen) == [
+        'display.counter: missing, expected with layout = "counter" the id of the counter '
+        "this screen sits above (one of the [[counters]] ids: 1)"
+    ]
+    assert problems_of(tmp_path, counter_screen + 'counter = "7"\n') == [
+        "display.counter: found '7', expected one of the [[counters]] ids (1)"
+    ]
+    assert problems_of(tmp_path, MINIMAL + '[display]\ncounter = "1"\n') == [
+        "display.counter: found '1', expected it only with layout = \"counter\" (a board "
+        "shows every counter)"
+    ]
+    assert problems_of(tmp_path, MINIMAL + '[display]\nlayout = "wall"\n') == [
+        'display.layout: found a string \'wall\', expected "board" or "counter"'
+    ]
+    path = tmp_path / "counter.toml"
+    path.write_text(counter_screen + 'counter = "1"\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.display.layout, config.display.counter) == ("counter", "1")
+    assert config.audio.enabled is False  # the lobby's voice calls; this screen shows
+    path.write_text(counter_screen + 'counter = "1"\n[audio]\nenabled = true\n', encoding="utf-8")
+    assert load_config(path).audio.enabled is True
+    path.write_text(MINIMAL, encoding="utf-8")
+    assert load_config(path).display.layout == "board" and load_config(path).audio.enabled

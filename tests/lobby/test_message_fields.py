@@ -18,6 +18,7 @@ import pytest
 
 from lobby import contract as c
 from lobby.errors import ContractError
+from lobby.refusal import REASON_RE
 from lobby.wire import (
     COUNTER_RE,
     DEVICE_RE,
@@ -238,6 +239,28 @@ MESSAGES: dict[str, Message] = {
             ("ts",): Time(),
             ("lang",): LANG,
             ("est_wait_s",): Integer(0, 10**6, required=False),
+        },
+    ),
+    "ticket_refused": Message(
+        c.TicketRefused.parse,
+        {
+            "v": 1,
+            "id": "tr-1",
+            "request_id": "k-1",
+            "service": "general",
+            "reason": "closed",
+            "opens": "2026-11-25T08:30:00+08:00",
+            "ts": TS,
+            "lang": "zh",
+        },
+        {
+            ("id",): ID,
+            ("request_id",): ID,
+            ("service",): Text(SERVICE_RE, 16, "s" * 16, "gen eral"),
+            ("reason",): Text(REASON_RE, 32, "r" * 32, "Closed"),
+            ("opens",): Time(required=False),
+            ("ts",): Time(),
+            ("lang",): LANG,
         },
     ),
     "status": Message(

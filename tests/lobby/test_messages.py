@@ -331,6 +331,23 @@ def test_ratings_and_figures_follow_their_schemas_and_parse_back() -> None:
     schema("stats-page").validate(json.loads(page.payload()))
 
 
+def test_a_refused_ticket_follows_its_schema_and_parses_back() -> None:
+    moment = datetime(2026, 11, 25, 19, 30, 0, 123000, tzinfo=HZ)
+    opens = datetime(2026, 11, 26, 8, 30, tzinfo=HZ)
+    for reason in c.REFUSAL_REASONS:
+        refused = c.TicketRefused("tr-1", "k-1", "general", reason, moment, opens, "en")
+        body = json.loads(refused.payload())
+        assert body["opens"] == "2026-11-26T08:30:00+08:00" and body["reason"] == reason
+        assert c.TicketRefused.parse(refused.payload()) == refused
+        schema("ticket-refused").validate(body)
+    bare = c.TicketRefused("tr-2", "k-2", "nosuch", "unknown_service", moment)
+    assert set(json.loads(bare.payload())) == {"v", "id", "request_id", "service", "reason", "ts"}
+    assert schema("ticket-refused").is_valid(json.loads(bare.payload()))
+    newer = {**json.loads(bare.payload()), "reason": "holiday_rush"}  # a code from a newer engine
+    assert c.TicketRefused.parse(json.dumps(newer).encode()).reason == "holiday_rush"
+    assert not schema("ticket-refused").is_valid({**newer, "reason": "Closed now"})
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
@@ -358,3 +375,15 @@ def test_a_rating_or_a_request_for_figures_that_makes_no_sense_is_refused(
     parse = c.Rating.parse if b'"score"' in raw else (lambda r, _k: c.StatsRequest.parse(r))
     with pytest.raises(ContractError, match=reason):
         parse(raw, "3")
+
+
+def test_a_paused_counter_state_carries_the_tellers_reason() -> None:
+    since = datetime(2026, 11, 28, 12, 0, tzinfo=HZ)
+    lunch = c.CounterState("3", None, 4, since, open=False, reason="午餐 Lunch")
+    body = json.loads(lunch.payload())
+    assert body["reason"] == "午餐 Lunch"
+    assert c.CounterState.parse(lunch.payload(), "3") == lunch
+    assert "reason" not in json.loads(c.CounterState("3", None, 4, since, open=False).payload())
+    for wrong, why in (("x" * 41, "at most 40"), (7, "expected a string")):
+        with pytest.raises(ContractError, match=why):
+            c.CounterState.parse(json.dumps({**body, "reason": wrong}).encode(), "3")

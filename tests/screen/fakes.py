@@ -14,9 +14,9 @@ from gpiozero.pins.mock import MockFactory
 from config.lifecycle import Clock
 from config.settings import Config
 from display.screen import open_screen
-from lobby.contract import CallEvent
+from lobby.contract import CallEvent, Rating
 from mqtt_client.session import LinkState
-from screen.messages import Called
+from screen.messages import Called, DayChanged
 from screen.parts import NOTHING, Part
 from screen.service import Daemon
 
@@ -58,8 +58,13 @@ class RecordingLink:
     def publish_ack(self, call_id: str, event: str, moment: datetime) -> None:
         self.sent.append(Sent("ack", (call_id, event, moment)))
 
-    def publish_request(self, request_id: str, counter: str, action: str, at: datetime) -> None:
+    def publish_request(
+        self, request_id: str, counter: str, action: str, at: datetime, reason: str | None = None
+    ) -> None:
         self.sent.append(Sent("request", (request_id, counter, action, at)))
+
+    def publish_rating(self, rating: Rating) -> None:
+        self.sent.append(Sent("rating", (rating,)))
 
     def come_up(self, up: bool = True) -> None:
         """What paho's thread does when the broker answers (or goes)."""
@@ -91,15 +96,19 @@ class StepClock:
 
 
 class RecordingVoice(Part):
-    """A voice that keeps the calls it was asked to announce."""
+    """A voice that keeps the calls it was asked to announce, and what it was told of the
+    day (the real one is silent while closed: tests/screen/test_closed_voice.py)."""
 
-    handles = (Called,)
+    handles = (Called, DayChanged)
 
     def __init__(self) -> None:
         self.announced: list[CallEvent] = []
+        self.days: list[str] = []
 
     def handle(self, message: object, now: float) -> Sequence[object]:
-        if isinstance(message, Called) and message.announce:
+        if isinstance(message, DayChanged):
+            self.days.append(message.view.phase)
+        elif isinstance(message, Called) and message.announce:
             self.announced.append(message.call)
         return NOTHING
 

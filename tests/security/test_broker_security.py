@@ -26,6 +26,7 @@ USERS = {
     "counter-hz-main-3": "c-secret",
     "monitoring": "m-secret",
     "console-hz-main": "w-secret",
+    "kiosk-hz-main-1": "k-secret",
 }
 STATUS = "callboard/hz-main/status/"
 OWN_STATUS = {
@@ -284,4 +285,37 @@ def test_the_console_asks_for_figures_and_only_the_engine_answers(secured: Priva
     ]
     engine.put(stats + "today", b"", retain=True)
     for client in (engine, console, display):
+        client.close()
+
+
+def test_only_the_engine_refuses_a_ticket_and_the_kiosk_hears_why(secured: PrivateBroker) -> None:
+    """Outside the opening hours the engine answers on ticket/refused: the kiosk reads it
+    (with the board and the counters' states it shows), and nobody else may write there."""
+    refused = "callboard/hz-main/ticket/refused"
+    engine = Client(secured.port, "engine-hz-main")
+    kiosk = Client(secured.port, "kiosk-hz-main-1")
+    display = Client(secured.port, "lobby-pi-1")
+    for topic in (refused, "callboard/hz-main/board", "callboard/hz-main/counter/+/state"):
+        kiosk.c.subscribe(topic, qos=1)
+    time.sleep(0.2)
+    answer = {
+        "v": 1,
+        "request_id": "k-1",
+        "service": "general",
+        "reason": "closed",
+        "ts": payloads.TS,
+    }
+    display.put(refused, dumps({**answer, "id": "forged"}))
+    kiosk.put(refused, dumps({**answer, "id": "own"}))
+    engine.put(refused, dumps({**answer, "id": "real"}))
+    engine.put("callboard/hz-main/board", dumps(payloads.board()))
+    engine.put(
+        "callboard/hz-main/counter/3/state",
+        b'{"v":1,"counter":"3","ticket":null,"ts":"2026-11-25T10:15:02+08:00"}',
+    )
+    kiosk.wait_for(refused, "callboard/hz-main/board", "callboard/hz-main/counter/3/state")
+    time.sleep(0.3)
+    said = [payload for topic, payload in kiosk.got if topic == refused]
+    assert said == [dumps({**answer, "id": "real"})]
+    for client in (engine, kiosk, display):
         client.close()
