@@ -30,6 +30,7 @@ from mqtt_client.engine_link import EngineLink, Inbound, Refused, ServingLink, S
 
 _LOG = logging.getLogger(__name__)
 EXIT_OTHER_ENGINE = 3
+STATUS_EVERY_S = 60.0  # the retained DeviceStatus again, so the centre sees it is alive
 
 
 class _Stop:
@@ -136,11 +137,15 @@ class QueueEngine:
         def send(topic: str, payload: bytes, retain: bool) -> bool:
             return serving.send(topic, payload, retain)
 
+        status_due = time.monotonic() + STATUS_EVERY_S
         while True:
             now = time.monotonic()
             self._supervisor.kick(now, link.alive, "the MQTT network thread has died")
             self._figures.tick(now, _now(), store, send)
-            wake = min(self._supervisor.next_kick(), self._figures.wake(now))
+            if now >= status_due:
+                link.publish_status()
+                status_due = now + STATUS_EVERY_S
+            wake = min(self._supervisor.next_kick(), self._figures.wake(now), status_due)
             try:
                 item = self.inbox.get(timeout=None if wake == math.inf else max(0.0, wake - now))
             except queue.Empty:

@@ -31,7 +31,9 @@ from lobby.devices import (
 from lobby.errors import ContractError
 from lobby.records import (
     FIGURE_COLUMNS,
+    OUTCOMES,
     DayFigures,
+    FinishedTicket,
     Rating,
     StatsPage,
     StatsRequest,
@@ -63,6 +65,7 @@ __all__ = [
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
     "MAX_PAYLOAD_BYTES",
+    "OUTCOMES",
     "ROLES",
     "VERSION",
     "Ack",
@@ -74,6 +77,7 @@ __all__ = [
     "DayFigures",
     "DeviceStatus",
     "EngineLease",
+    "FinishedTicket",
     "Notice",
     "NoticePage",
     "Rating",

@@ -4,6 +4,7 @@ JSON Schemas; topic names are built and read in one place; the caps hold at thei
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date as date_
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -358,3 +359,32 @@ def test_a_rating_or_a_request_for_figures_that_makes_no_sense_is_refused(
     parse = c.Rating.parse if b'"score"' in raw else (lambda r, _k: c.StatsRequest.parse(r))
     with pytest.raises(ContractError, match=reason):
         parse(raw, "3")
+
+
+def test_a_record_of_a_finished_ticket_follows_its_schema_and_parses_back() -> None:
+    moment = datetime(2026, 11, 24, 10, 15, 2, tzinfo=timezone(timedelta(hours=8)))
+    record = c.FinishedTicket(
+        id="r-4e1e7a3e-2026-11-24-A023",
+        rev=1,
+        ticket="A023",
+        day=moment.date(),
+        service="general",
+        first_service="general",
+        outcome="no_show",
+        counter="3",
+        issued_at=moment - timedelta(minutes=20),
+        called_at=moment,
+        done_at=moment + timedelta(minutes=1),
+        waited_s=1200,
+        ts=moment + timedelta(minutes=1),
+    )
+    assert c.FinishedTicket.parse(record.payload()) == record
+    schema("record").validate(json.loads(record.payload()))
+    rated = replace(record, rev=2, score=3, scale=3, lang="en", served_at=moment, served_s=60)
+    assert c.FinishedTicket.parse(rated.payload()) == rated
+    schema("record").validate(json.loads(rated.payload()))
+    for half in ({"score": 3}, {"scale": 3}):
+        body = {**json.loads(record.payload()), **half}
+        with pytest.raises(ContractError, match="'score' and 'scale' come together"):
+            c.FinishedTicket.parse(json.dumps(body).encode())
+        assert not schema("record").is_valid(body)
