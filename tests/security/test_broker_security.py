@@ -26,6 +26,7 @@ USERS = {
     "counter-hz-main-3": "c-secret",
     "monitoring": "m-secret",
     "console-hz-main": "w-secret",
+    "central-collector": "x-secret",
 }
 STATUS = "callboard/hz-main/status/"
 OWN_STATUS = {
@@ -284,4 +285,27 @@ def test_the_console_asks_for_figures_and_only_the_engine_answers(secured: Priva
     ]
     engine.put(stats + "today", b"", retain=True)
     for client in (engine, console, display):
+        client.close()
+
+
+def test_only_the_engine_writes_records_and_the_collector_reads_every_sites(
+    secured: PrivateBroker,
+) -> None:
+    collector = Client(secured.port, "central-collector")
+    collector.c.subscribe("callboard/+/record", qos=1)
+    collector.c.subscribe("callboard/+/status/+", qos=1)
+    console = Client(secured.port, "console-hz-main")
+    console.c.subscribe("callboard/hz-main/record", qos=1)
+    engine = Client(secured.port, "engine-hz-main")
+    display = Client(secured.port, "lobby-pi-1")
+    time.sleep(0.2)
+    display.put("callboard/hz-main/record", b'{"v":1,"id":"forged"}')
+    collector.put("callboard/hz-main/record", b'{"v":1,"id":"collector"}')
+    engine.put("callboard/hz-main/record", b'{"v":1,"id":"real"}')
+    engine.put("callboard/hz-main/status/lobby-pi-1-queue", b'{"v":1,"state":"online"}', True)
+    collector.wait_for("callboard/hz-main/record", "callboard/hz-main/status/lobby-pi-1-queue")
+    time.sleep(0.3)
+    assert [p for t, p in collector.got if t.endswith("/record")] == [b'{"v":1,"id":"real"}']
+    assert console.got == []  # a site's console has no business with the records
+    for client in (collector, console, engine, display):
         client.close()
