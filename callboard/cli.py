@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from callboard import __version__
 from callboard.bridge_config import add_parser as add_bridge_parser
+from callboard.central_run import add_parsers as add_central_parsers
 from callboard.console_run import add_parsers as add_console_parsers
 from callboard.inputs import (
     day,
@@ -587,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.set_defaults(func=cmd_kiosk)
 
     add_console_parsers(sub, cmd_console, cmd_console_user)
+    add_central_parsers(sub)
 
     ticket = sub.add_parser("ticket", help="take a ticket, as a ticket machine would")
     ticket.add_argument("--config", type=Path, required=True)

@@ -428,3 +428,23 @@ class Config:
         """The services whose people waiting this board shows, in the config's order."""
         area = self.hall_area()
         return tuple(service for service in self.services if area.counts(service.id))
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    """The branch's central collector (``callboard collect``) and ``callboard fleet``: a
+    ``central.toml`` with the central broker in ``[mqtt]`` and the rest in ``[central]``."""
+
+    mqtt: MqttSettings
+    """The central broker, where every site's bridge delivers."""
+    database: str = ""
+    """``sqlite:///path`` or ``postgresql://user@host:port/db``; empty: SQLite under the
+    state directory ($STATE_DIRECTORY, else $XDG_STATE_HOME/callboard/central.sqlite3)."""
+    client_id: str = "callboard-collector"
+    """The collector's fixed MQTT client id: its persistent session at the broker."""
+    session_expiry_s: int = 7 * 86400
+    """How long the broker keeps the collector's session (and queues for it) while it is down."""
+    stale_after_s: int = 180
+    """A device whose last status is older than this is offline (3 of its 60 s heartbeats)."""
+    source: str = "<defaults>"
+    """The file this came from, for messages."""

@@ -52,6 +52,8 @@ HEADERS = [
 
 LinkFactory = Callable[[Config, Deliver, str], ConsoleLink]
 
+STATUS_EVERY_S = 60.0  # the retained DeviceStatus again, as every callboard process
+
 
 class SecurityHeaders:
     """Every answer says: only this origin's scripts and styles, never in a frame, never
@@ -113,9 +115,17 @@ def make_app(
         link = new_link(config, deliver, version)
         console.link = link
         link.start()
+
+        async def heartbeat() -> None:  # the centre judges a silent device offline
+            while True:
+                await asyncio.sleep(STATUS_EVERY_S)
+                link.publish_status()
+
+        beating = asyncio.create_task(heartbeat())
         try:
             yield
         finally:
+            beating.cancel()
             link.stop()
 
     middleware = [

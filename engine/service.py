@@ -30,6 +30,7 @@ from mqtt_client.engine_link import EngineLink, Inbound, Refused, ServingLink, S
 
 _LOG = logging.getLogger(__name__)
 EXIT_OTHER_ENGINE = 3
+STATUS_EVERY_S = 60.0  # the retained DeviceStatus again, so the centre sees it is alive
 
 
 class _Stop:
@@ -137,6 +138,7 @@ class QueueEngine:
         def send(topic: str, payload: bytes, retain: bool) -> bool:
             return serving.send(topic, payload, retain)
 
+        status_due = time.monotonic() + STATUS_EVERY_S
         while True:
             now, wall = time.monotonic(), _now()
             self._supervisor.kick(now, link.alive, "the MQTT network thread has died")
@@ -146,9 +148,12 @@ class QueueEngine:
                 self._figures.changed()
                 self._report(store, link)
             self._figures.tick(now, wall, store, send)
+            if now >= status_due:
+                link.publish_status()
+                status_due = now + STATUS_EVERY_S
             # Wake at the day's reset (a little after: the day must have turned by then).
             next_day = now + (store.next_day_at(wall) - wall).total_seconds() + 0.05
-            wake = min(self._supervisor.next_kick(), self._figures.wake(now), next_day)
+            wake = min(self._supervisor.next_kick(), self._figures.wake(now), next_day, status_due)
             try:
                 item = self.inbox.get(timeout=None if wake == math.inf else max(0.0, wake - now))
             except queue.Empty:

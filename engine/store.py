@@ -16,7 +16,7 @@ import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from config.settings import Config
@@ -26,13 +26,23 @@ from lobby.contract import (
     CallEvent,
     CounterRequest,
     CounterState,
+    FinishedTicket,
     Rating,
     TicketIssued,
     TicketRefused,
     TicketRequest,
     format_ts,
 )
-from lobby.queue import Effects, QueueModel, Rated, Ticket, request_kind
+from lobby.queue import (
+    SERVED,
+    SKIPPED,
+    Effects,
+    QueueModel,
+    Rated,
+    Ticket,
+    request_kind,
+    waited_s,
+)
 from lobby.topics import Topics
 
 _LOG = logging.getLogger(__name__)
@@ -536,7 +546,56 @@ class QueueStore:
             out.append((t.counter_state(counter), self.counter_state(counter, now).payload(), True))
         if effects.changed or effects.called is not None:
             out.append((t.board, self.board(now, self._next("board_seq")).payload(), True))
+        out.extend((t.record, record.payload(), False) for record in self._records(effects, now))
         return out
+
+    def _records(self, effects: Effects, now: datetime) -> list[FinishedTicket]:
+        """A record of each ticket this change finished, and a second version of a finished
+        ticket's record when its rating comes after it (the same id, ``rev`` 2)."""
+        model = self.model
+        records = []
+        for number in sorted(effects.tickets):
+            ticket = model.tickets[number]
+            if ticket.status in (SERVED, SKIPPED):
+                row = self._db.execute(
+                    "SELECT score, scale FROM ratings WHERE day = ? AND ticket = ?",
+                    (model.day, number),
+                ).fetchone()
+                records.append(self._record_of(ticket, 1, row, now))
+        rated = effects.rated
+        if rated is not None and model.tickets[rated.ticket].status in (SERVED, SKIPPED):
+            ticket = model.tickets[rated.ticket]
+            records.append(self._record_of(ticket, 2, (rated.score, rated.scale), now))
+        return records
+
+    def _record_of(
+        self, ticket: Ticket, rev: int, rating: tuple[int, int] | None, now: datetime
+    ) -> FinishedTicket:
+        called = ticket.first_called_at or ticket.called_at or ticket.issued_at
+        done = ticket.done_at or now
+        served = ticket.status == SERVED
+        return FinishedTicket(
+            id=f"r-{self.epoch}-{self.model.day}-{ticket.number}",
+            rev=rev,
+            ticket=ticket.number,
+            day=date.fromisoformat(self.model.day),
+            service=ticket.service,
+            first_service=ticket.first_service or ticket.service,
+            outcome="served" if served else "no_show",
+            counter=ticket.counter or "",
+            issued_at=ticket.issued_at,
+            called_at=called,
+            done_at=done,
+            waited_s=waited_s(ticket.issued_at, called),
+            ts=now,
+            served_at=ticket.called_at,
+            served_s=waited_s(ticket.called_at, done) if served and ticket.called_at else None,
+            transfers=ticket.transfers,
+            lang=ticket.lang,
+            score=rating[0] if rating else None,
+            scale=rating[1] if rating else None,
+            epoch=self.epoch,
+        )
 
     def counter_state(self, counter: str, now: datetime) -> CounterState:
         return CounterState(

@@ -31,7 +31,9 @@ from lobby.devices import (
 from lobby.errors import ContractError
 from lobby.records import (
     FIGURE_COLUMNS,
+    OUTCOMES,
     DayFigures,
+    FinishedTicket,
     Rating,
     StatsPage,
     StatsRequest,
@@ -64,6 +66,7 @@ __all__ = [
     "MAX_FAULTS",
     "MAX_FAULT_CHARS",
     "MAX_PAYLOAD_BYTES",
+    "OUTCOMES",
     "REFUSAL_REASONS",
     "ROLES",
     "VERSION",
@@ -76,6 +79,7 @@ __all__ = [
     "DayFigures",
     "DeviceStatus",
     "EngineLease",
+    "FinishedTicket",
     "Notice",
     "NoticePage",
     "Rating",

@@ -13,7 +13,9 @@ from typing import Any
 from lobby.errors import ContractError
 from lobby.wire import (
     COUNTER_RE,
+    EPOCH_RE,
     ID_RE,
+    LANG_RE,
     SERVICE_RE,
     TICKET_RE,
     Fields,
@@ -21,9 +23,14 @@ from lobby.wire import (
     encode,
     format_ts,
     load_object,
+    without_none,
 )
 
 MAX_SCALE = 10
+OUTCOMES = ("served", "no_show")
+"""How a finished ticket ended: served at a counter, or skipped there (过号, a no-show)."""
+MAX_REV = 100
+MAX_RECORD_S = 10**6  # a record's waited_s and served_s: more than a day
 MAX_RANGE_DAYS = 366
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIGURE_COLUMNS = (
@@ -248,4 +255,99 @@ class StatsPage:
                 "rows": [list(row) for row in self.rows],
                 "ts": format_ts(self.ts),
             }
+        )
+
+
+@dataclass(frozen=True)
+class FinishedTicket:
+    """One customer's visit, once their ticket is finished: ``{p}/record`` (QoS 1, not
+    retained), for the branch's central collector.
+
+    ``id`` is stable for the ticket (``r-<epoch>-<day>-<ticket>``): a rating that arrives
+    after the record is a second version of it, the same id with a higher ``rev``, so a
+    receiver keeps the highest ``rev`` per id and a redelivery changes nothing. A transfer
+    does not finish a ticket: its record is the one written when it is finally served or
+    skipped, with ``first_service``, the ``service`` it ended in and ``transfers``.
+    """
+
+    id: str
+    rev: int
+    ticket: str
+    day: date
+    service: str
+    first_service: str
+    outcome: str
+    counter: str
+    issued_at: datetime
+    called_at: datetime
+    """When it was first called: its wait ends there."""
+    done_at: datetime
+    waited_s: int
+    ts: datetime
+    served_at: datetime | None = None
+    """When the counter that finished it called it (after a transfer, not the first call)."""
+    served_s: int | None = None
+    """From ``served_at`` to ``done_at`` for a served ticket; None for a no-show."""
+    transfers: int = 0
+    lang: str | None = None
+    score: int | None = None
+    scale: int | None = None
+    epoch: str | None = None
+
+    @classmethod
+    def parse(cls, raw: bytes) -> FinishedTicket:
+        fields = Fields(load_object(raw))
+        scale = fields.opt_integer("scale", 2, MAX_SCALE)
+        score = fields.opt_integer("score", 1, scale or MAX_SCALE)
+        if (score is None) != (scale is None):
+            raise ContractError("fields 'score' and 'scale' come together or not at all")
+        return cls(
+            id=fields.req_text("id", ID_RE, 128),
+            rev=fields.integer("rev", 1, MAX_REV),
+            ticket=fields.req_text("ticket", TICKET_RE, 6),
+            day=_day(fields, "day"),
+            service=fields.req_text("service", SERVICE_RE, 16),
+            first_service=fields.req_text("first_service", SERVICE_RE, 16),
+            outcome=fields.req_choice("outcome", OUTCOMES),
+            counter=fields.req_text("counter", COUNTER_RE, 16),
+            issued_at=fields.req_timestamp("issued_at"),
+            called_at=fields.req_timestamp("called_at"),
+            done_at=fields.req_timestamp("done_at"),
+            waited_s=fields.integer("waited_s", 0, MAX_RECORD_S),
+            ts=_ts(fields),
+            served_at=fields.timestamp("served_at", required=False),
+            served_s=fields.opt_integer("served_s", 0, MAX_RECORD_S),
+            transfers=fields.opt_integer("transfers", 0, MAX_REV) or 0,
+            lang=fields.text("lang", LANG_RE, 12, required=False),
+            score=score,
+            scale=scale,
+            epoch=fields.text("epoch", EPOCH_RE, 16, required=False),
+        )
+
+    def payload(self) -> bytes:
+        return encode(
+            without_none(
+                {
+                    "id": self.id,
+                    "rev": self.rev,
+                    "ticket": self.ticket,
+                    "day": self.day.isoformat(),
+                    "service": self.service,
+                    "first_service": self.first_service,
+                    "outcome": self.outcome,
+                    "counter": self.counter,
+                    "issued_at": format_ts(self.issued_at),
+                    "called_at": format_ts(self.called_at),
+                    "served_at": format_ts(self.served_at) if self.served_at else None,
+                    "done_at": format_ts(self.done_at),
+                    "waited_s": self.waited_s,
+                    "served_s": self.served_s,
+                    "transfers": self.transfers,
+                    "lang": self.lang,
+                    "score": self.score,
+                    "scale": self.scale,
+                    "epoch": self.epoch,
+                    "ts": format_ts(self.ts),
+                }
+            )
         )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lobby.wire import COUNTER_RE, DEVICE_RE
 
 BRANCH = "_all"
+SITE_RE = re.compile(r"[a-z0-9_-]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ class Topics:
     def stats_reply(self) -> str:
         return f"{self.prefix}/stats/reply"
 
+    @property
+    def record(self) -> str:
+        return f"{self.prefix}/record"
+
     def status(self, device: str) -> str:
         return f"{self.prefix}/status/{device}"
 
@@ -107,6 +113,7 @@ class Topics:
             ("stats", "today"): "stats_today",
             ("stats", "request"): "stats_request",
             ("stats", "reply"): "stats_reply",
+            ("record",): "record",
         }
         kind = fixed.get(tuple(levels))
         if kind is not None:
@@ -125,3 +132,18 @@ class Topics:
             if levels[2] == "ack":
                 return TopicMatch("ack", levels[1])
         return None
+
+
+def network_subscriptions(root: str) -> tuple[str, str]:
+    """What a central collector reads of every site: the records and the devices' statuses."""
+    return f"{root}/+/record", f"{root}/+/status/+"
+
+
+def read_network_topic(root: str, topic: str) -> tuple[str, TopicMatch] | None:
+    """The site a topic under ``root`` belongs to and what it is; None for anything else."""
+    head, sep, rest = topic.partition(f"{root}/")
+    site = rest.split("/", 1)[0]
+    if head or not sep or not SITE_RE.fullmatch(site):
+        return None
+    match = Topics(root, site).parse(topic)
+    return None if match is None else (site, match)

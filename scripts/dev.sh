@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 RUNTIME_PACKAGES=(python3-venv mosquitto mosquitto-clients espeak-ng fonts-noto-cjk fonts-wqy-zenhei libusb-1.0-0 v4l-utils)
 TEST_PACKAGES=(tesseract-ocr sox chromium chromium-driver)
 TEST_PACKAGES+=(rabbitmq-server)  # tests/brokers: a lobby on RabbitMQ's MQTT plugin (MQTT 3.1.1)
+TEST_PACKAGES+=(postgresql)  # the central collector's database, started by the tests on a free port
 RUNTIME_PACKAGES+=(sox)  # converts a voice pack's clips recorded at 44.1/48 kHz or in stereo
 # What pip last installed into .venv: pyproject.toml's hash, then the extras ("[test]").
 STAMP=.venv/callboard-installed

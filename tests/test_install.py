@@ -118,7 +118,13 @@ def test_bad_options_are_usage_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("unit", "ceiling"), [("callboard", 4.0), ("callboard-queue", 2.5), ("callboard-kiosk", 4.0)]
+    ("unit", "ceiling"),
+    [
+        ("callboard", 4.0),
+        ("callboard-queue", 2.5),
+        ("callboard-kiosk", 4.0),
+        ("callboard-collect", 2.5),
+    ],
 )
 def test_units_are_hardened(unit: str, ceiling: float) -> None:
     analyze = shutil.which("systemd-analyze")

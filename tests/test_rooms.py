@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OURS = {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "engine", "screen"}
 OURS |= {"kiosk"}
 OURS |= {"console"}
+OURS |= {"central"}
 OURS |= {"callboard"}
 MAY_IMPORT = {
     "lobby": {"lobby"},
@@ -26,6 +27,7 @@ MAY_IMPORT = {
     "screen": {"lobby", "config", "mqtt_client", "display", "audio", "buttons", "screen"},
     "kiosk": {"lobby", "config", "mqtt_client", "display", "kiosk"},
     "console": {"lobby", "config", "mqtt_client", "console"},
+    "central": {"lobby", "config", "mqtt_client", "central"},
     "callboard": OURS,
 }
 # The pure domain: no I/O, no threads, no clock (time is passed in).

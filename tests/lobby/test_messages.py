@@ -4,6 +4,7 @@ JSON Schemas; topic names are built and read in one place; the caps hold at thei
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date as date_
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -387,3 +388,32 @@ def test_a_paused_counter_state_carries_the_tellers_reason() -> None:
     for wrong, why in (("x" * 41, "at most 40"), (7, "expected a string")):
         with pytest.raises(ContractError, match=why):
             c.CounterState.parse(json.dumps({**body, "reason": wrong}).encode(), "3")
+
+
+def test_a_record_of_a_finished_ticket_follows_its_schema_and_parses_back() -> None:
+    moment = datetime(2026, 11, 24, 10, 15, 2, tzinfo=timezone(timedelta(hours=8)))
+    record = c.FinishedTicket(
+        id="r-4e1e7a3e-2026-11-24-A023",
+        rev=1,
+        ticket="A023",
+        day=moment.date(),
+        service="general",
+        first_service="general",
+        outcome="no_show",
+        counter="3",
+        issued_at=moment - timedelta(minutes=20),
+        called_at=moment,
+        done_at=moment + timedelta(minutes=1),
+        waited_s=1200,
+        ts=moment + timedelta(minutes=1),
+    )
+    assert c.FinishedTicket.parse(record.payload()) == record
+    schema("record").validate(json.loads(record.payload()))
+    rated = replace(record, rev=2, score=3, scale=3, lang="en", served_at=moment, served_s=60)
+    assert c.FinishedTicket.parse(rated.payload()) == rated
+    schema("record").validate(json.loads(rated.payload()))
+    for half in ({"score": 3}, {"scale": 3}):
+        body = {**json.loads(record.payload()), **half}
+        with pytest.raises(ContractError, match="'score' and 'scale' come together"):
+            c.FinishedTicket.parse(json.dumps(body).encode())
+        assert not schema("record").is_valid(body)

@@ -27,6 +27,7 @@ USERS = {
     "monitoring": "m-secret",
     "console-hz-main": "w-secret",
     "kiosk-hz-main-1": "k-secret",
+    "central-collector": "x-secret",
 }
 STATUS = "callboard/hz-main/status/"
 OWN_STATUS = {
@@ -318,4 +319,27 @@ def test_only_the_engine_refuses_a_ticket_and_the_kiosk_hears_why(secured: Priva
     said = [payload for topic, payload in kiosk.got if topic == refused]
     assert said == [dumps({**answer, "id": "real"})]
     for client in (engine, kiosk, display):
+        client.close()
+
+
+def test_only_the_engine_writes_records_and_the_collector_reads_every_sites(
+    secured: PrivateBroker,
+) -> None:
+    collector = Client(secured.port, "central-collector")
+    collector.c.subscribe("callboard/+/record", qos=1)
+    collector.c.subscribe("callboard/+/status/+", qos=1)
+    console = Client(secured.port, "console-hz-main")
+    console.c.subscribe("callboard/hz-main/record", qos=1)
+    engine = Client(secured.port, "engine-hz-main")
+    display = Client(secured.port, "lobby-pi-1")
+    time.sleep(0.2)
+    display.put("callboard/hz-main/record", b'{"v":1,"id":"forged"}')
+    collector.put("callboard/hz-main/record", b'{"v":1,"id":"collector"}')
+    engine.put("callboard/hz-main/record", b'{"v":1,"id":"real"}')
+    engine.put("callboard/hz-main/status/lobby-pi-1-queue", b'{"v":1,"state":"online"}', True)
+    collector.wait_for("callboard/hz-main/record", "callboard/hz-main/status/lobby-pi-1-queue")
+    time.sleep(0.3)
+    assert [p for t, p in collector.got if t.endswith("/record")] == [b'{"v":1,"id":"real"}']
+    assert console.got == []  # a site's console has no business with the records
+    for client in (collector, console, engine, display):
         client.close()
