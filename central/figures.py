@@ -7,8 +7,8 @@ They are defined as the engine's own figures (engine/stats.py) over the records 
 collector stored: a wait runs from the ticket to its first call, p90 is the wait that 90 % of
 the tickets did not exceed (the sorted waits' element ``int(0.9 * n)``), the service time is
 that of the served tickets, and ``satisfied`` is the share of ratings at the top of their
-scale. The sums come from the database (``CentralStore.tallies``), grouped by wait, so the
-p90 is exact however many tickets a range holds.
+scale. The sums come from the database (``CentralStore.tallies``) with each group's count of
+tickets per wait, so the p90 is exact however many tickets a range holds.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def _line(name: str, tallies: Iterable[Tally]) -> FigureLine:
     mine = list(tallies)
     waits: dict[int, int] = {}
     for t in mine:
-        waits[t.waited_s] = waits.get(t.waited_s, 0) + t.tickets
+        for wait, n in t.waits.items():
+            waits[wait] = waits.get(wait, 0) + n
     tickets = sum(t.tickets for t in mine)
     timed = sum(t.timed for t in mine)
     rated = sum(t.rated for t in mine)
@@ -96,7 +97,7 @@ def _line(name: str, tallies: Iterable[Tally]) -> FigureLine:
         served=sum(t.served for t in mine),
         no_shows=sum(t.no_shows for t in mine),
         transferred=sum(t.transferred for t in mine),
-        avg_wait_s=round(sum(w * n for w, n in waits.items()) / tickets, 1) if tickets else None,
+        avg_wait_s=round(sum(t.wait_s for t in mine) / tickets, 1) if tickets else None,
         p90_wait_s=_p90(waits),
         avg_service_s=round(sum(t.service_s for t in mine) / timed, 1) if timed else None,
         rated=rated,

@@ -107,16 +107,18 @@ the service it was taken for (as the engine's own figures), in the lobby's hour 
 
 @dataclass(frozen=True)
 class Tally:
-    """The sums of the records of one group that waited the same number of seconds: the
-    figures add these up, and the waits' counts give the exact p90 without fetching a row
-    per ticket (a group has as many tallies as distinct waits, not as tickets)."""
+    """The sums of one group's records (a site, a service or an hour), and how many waited
+    each number of seconds: the exact p90 from those counts, without a row per ticket."""
 
     group: str
-    waited_s: int
+    waits: dict[int, int]
+    """A wait in seconds -> how many tickets waited that long."""
     tickets: int
     served: int
     no_shows: int
     transferred: int
+    wait_s: int
+    """The sum of the waits."""
     service_s: int
     """The sum of ``served_s`` of the served tickets."""
     timed: int
@@ -309,28 +311,43 @@ class CentralStore:
 
     def tallies(self, first: str, last: str, by: str, site: str | None = None) -> list[Tally]:
         """The records of the days ``first`` to ``last`` (ISO dates, the lobbies' own days),
-        of every site or of ``site``, summed per ``by`` (a key of ``FIGURE_GROUPS``) and
-        wait, in one query that SQLite and PostgreSQL both run."""
+        of every site or of ``site``, summed per ``by`` (a key of ``FIGURE_GROUPS``): two
+        queries that SQLite and PostgreSQL both run, on one snapshot of the table."""
         column = FIGURE_GROUPS[by]
         served = "outcome = 'served'"
         where = "day BETWEEN ? AND ?" + (" AND site = ?" if site is not None else "")
-        query = (
-            f"SELECT {column}, waited_s, count(*), "
+        sums = (
+            f"SELECT {column}, count(*), "
             f"sum(CASE WHEN {served} THEN 1 ELSE 0 END), "
             "sum(CASE WHEN outcome = 'no_show' THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN transfers > 0 THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN transfers > 0 THEN 1 ELSE 0 END), sum(waited_s), "
             f"sum(CASE WHEN {served} THEN served_s ELSE NULL END), "
             f"count(CASE WHEN {served} THEN served_s ELSE NULL END), "
             "count(score), sum(CASE WHEN score = scale THEN 1 ELSE 0 END) "
-            f"FROM records WHERE {where} GROUP BY {column}, waited_s"
+            f"FROM records WHERE {where} GROUP BY {column}"
+        )
+        waits = (
+            f"SELECT {column}, waited_s, count(*) FROM records WHERE {where} "
+            f"GROUP BY {column}, waited_s"
         )
         values = (first, last) if site is None else (first, last, site)
         with self._transaction(read=True) as cursor:
-            cursor.execute(self._sql(query), values)
-            rows = cursor.fetchall()
+            if self.postgres:  # both queries see the same rows (SQLite's read does already)
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(self._sql(sums), values)
+            totals = cursor.fetchall()
+            cursor.execute(self._sql(waits), values)
+            counts = cursor.fetchall()
+        histograms: dict[str, dict[int, int]] = {}
+        for group, wait, n in counts:
+            histograms.setdefault(str(group), {})[int(wait)] = int(n)
         return [
-            Tally(str(r[0]), int(r[1]), *(int(v or 0) for v in r[2:]))  # sums are None or Decimal
-            for r in rows
+            Tally(
+                str(r[0]),
+                histograms.get(str(r[0]), {}),
+                *(int(v or 0) for v in r[1:]),  # a sum is None over no rows, Decimal on PG
+            )
+            for r in totals
         ]
 
     def count(self) -> int:

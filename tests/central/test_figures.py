@@ -141,3 +141,51 @@ def test_the_p90_from_counts_is_the_engines(seed: int) -> None:
         counts[wait] = counts.get(wait, 0) + 1
     assert _p90(counts) == engine_p90([float(w) for w in waits])
     assert _p90({}) is None
+
+
+def test_random_days_agree_with_the_engines_way_of_counting(tmp_path) -> None:
+    """Many tickets with repeated waits, two days and three sites: every line as the
+    engine's functions compute it from the tickets one by one."""
+    from datetime import datetime
+
+    from central.figures import report
+    from central.store import RecordRow
+    from engine.stats import _mean
+    from tests.central.figures_data import DAY, EVE, visit
+
+    rng = random.Random(5)
+    rows = [
+        RecordRow(
+            rng.choice(("a", "b", "c")),
+            visit(
+                n,
+                rng.randint(8, 17),
+                rng.choice(("general", "consult")),
+                rng.choice((0, 60, 60, 120, 300, 301, 900)),
+                rng.choice((None, 200, 400)),
+                rng.choice((None, (5, 5), (4, 5), (3, 3))),
+                day=rng.choice((DAY, EVE)),
+            ),
+            datetime.now().astimezone(),
+        )
+        for n in range(400)
+    ]
+    store = CentralStore(f"sqlite://{tmp_path / 'c.sqlite3'}")
+    store.write(rows, [])
+    for by, key in (
+        ("site", lambda r: r.site),
+        ("service", lambda r: r.record.first_service),
+        ("hour", lambda r: f"{r.record.issued_at.hour:02d}:00"),
+    ):
+        found = report(store.tallies(str(DAY), str(DAY), by), DAY, DAY, by)
+        mine = [r for r in rows if r.record.day == DAY]
+        for line in (*found.lines, found.total):
+            group = [r.record for r in mine if line.name == "network" or key(r) == line.name]
+            served = [r for r in group if r.outcome == "served"]
+            rated = [r for r in group if r.score is not None]
+            assert line.tickets == len(group) and line.served == len(served)
+            assert line.avg_wait_s == _mean([float(r.waited_s) for r in group])
+            assert line.p90_wait_s == engine_p90([float(r.waited_s) for r in group])
+            assert line.avg_service_s == _mean([float(r.served_s or 0) for r in served])
+            assert line.satisfied == round(sum(r.score == r.scale for r in rated) / len(rated), 3)
+    store.close()
