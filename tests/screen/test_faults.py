@@ -4,6 +4,7 @@ comes back, fuzz on every inbound topic."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import socket
 import struct
@@ -105,7 +106,11 @@ objects = st.tuples(
 ).map(lambda pair: {"v": 1, **pair[1]} if pair[0] else pair[1])
 
 
-@settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+# 3,000 examples in CI (about 25 s); CALLBOARD_FUZZ_EXAMPLES=100000 for a long night.
+FUZZ_EXAMPLES = int(os.environ.get("CALLBOARD_FUZZ_EXAMPLES", "3000"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     kind=st.sampled_from(sorted(PARSERS)),
     body=objects | st.binary(max_size=64),
