@@ -1,11 +1,12 @@
-"""``callboard collect`` and ``callboard fleet``: the branch's centre (central/)."""
+"""``callboard collect``, ``callboard fleet`` and ``callboard network-stats``: the branch's
+centre (central/)."""
 
 from __future__ import annotations
 
 import argparse
 import signal
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from config.central_table import load_central
@@ -54,6 +55,47 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if any(line.needs_a_person for line in lines) else 0
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day as YYYY-MM-DD") from None
+
+
+def cmd_network_stats(args: argparse.Namespace) -> int:
+    from central.figures import as_csv, as_json, as_table, report
+    from central.store import CentralStore, DatabaseAway, default_database
+
+    if args.day is not None and (args.first or args.last):
+        print("give --day, or --from and --to, not both", file=sys.stderr)
+        return EXIT_CONFIG
+    if args.last and not args.first:
+        print("--to needs --from (or give --day)", file=sys.stderr)
+        return EXIT_CONFIG
+    first = args.first or args.day or datetime.now().astimezone().date()
+    last = args.last or first
+    if last < first:
+        print(f"--to {last} is before --from {first}", file=sys.stderr)
+        return EXIT_CONFIG
+    config = _central_or_exit(args.config)
+    store = CentralStore(config.database or default_database())
+    try:
+        tallies = store.tallies(first.isoformat(), last.isoformat(), args.by, args.site)
+    except DatabaseAway as exc:
+        print(f"cannot read the centre's database: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        store.close()
+    found = report(tallies, first, last, args.by, args.site)
+    if args.json:
+        print(as_json(found))
+    elif args.csv:
+        print(as_csv(found), end="")
+    else:
+        print(as_table(found))
+    return 0
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     collect = sub.add_parser(
         "collect", help="store every site's records and statuses in the centre's database"
@@ -67,3 +109,18 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     view.add_argument("--config", type=Path, required=True, help="central.toml")
     view.add_argument("--json", action="store_true", help="a JSON list, one object per device")
     view.set_defaults(func=cmd_fleet)
+
+    stats = sub.add_parser(
+        "network-stats",
+        help="every site's figures for a day or a range: tickets, waits, no-shows, satisfaction",
+    )
+    stats.add_argument("--config", type=Path, required=True, help="central.toml")
+    stats.add_argument("--day", type=_day, help="YYYY-MM-DD (default: today)")
+    stats.add_argument("--from", dest="first", type=_day, help="the first day of a range")
+    stats.add_argument("--to", dest="last", type=_day, help="its last day (default: --from)")
+    stats.add_argument("--by", choices=("site", "service", "hour"), default="site")
+    stats.add_argument("--site", help="one site's figures (by service or hour) instead of all")
+    output = stats.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object")
+    output.add_argument("--csv", action="store_true", help="CSV, the total's row last")
+    stats.set_defaults(func=cmd_network_stats)

@@ -65,7 +65,8 @@ def fleet(devices: Sequence[Device], now: datetime, stale_after_s: float) -> lis
     return lines
 
 
-def _ago(seconds: float) -> str:
+def ago(seconds: float) -> str:
+    """How long ago, for a person: "40 s ago", "12 min ago", "3 h ago", "2 days ago"."""
     if seconds < 120:
         return f"{seconds:.0f} s ago"
     if seconds < 7200:
@@ -85,7 +86,7 @@ def as_table(lines: Sequence[FleetLine]) -> str:
             line.role or "-",
             line.state,
             line.version,
-            _ago(line.age_s),
+            ago(line.age_s),
             "; ".join(line.faults) or "-",
         )
         for line in lines

@@ -100,6 +100,34 @@ class Device:
     last_seen: datetime
 
 
+FIGURE_GROUPS = {"site": "site", "service": "first_service", "hour": "hour"}
+"""What the network's figures can be grouped by, and the column of each: a ticket counts for
+the service it was taken for (as the engine's own figures), in the lobby's hour it was taken."""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The sums of one group's records (a site, a service or an hour), and how many waited
+    each number of seconds: the exact p90 from those counts, without a row per ticket."""
+
+    group: str
+    waits: dict[int, int]
+    """A wait in seconds -> how many tickets waited that long."""
+    tickets: int
+    served: int
+    no_shows: int
+    transferred: int
+    wait_s: int
+    """The sum of the waits."""
+    service_s: int
+    """The sum of ``served_s`` of the served tickets."""
+    timed: int
+    """How many served tickets have a ``served_s``."""
+    rated: int
+    satisfied: int
+    """How many ratings are at the top of their scale."""
+
+
 @dataclass(frozen=True)
 class Visit:
     """A finished ticket as the figures read it."""
@@ -211,16 +239,17 @@ class CentralStore:
         return connection
 
     @contextmanager
-    def _transaction(self) -> Iterator[Any]:
+    def _transaction(self, read: bool = False) -> Iterator[Any]:
         """A cursor inside one transaction, committed on leaving; a lost database (now, or
-        found lost at commit) is ``DatabaseAway`` and the connection is opened afresh."""
+        found lost at commit) is ``DatabaseAway`` and the connection is opened afresh.
+        ``read``: SQLite takes no write lock, so a long report never holds up the collector."""
         try:
             if self._connection is None:
                 self._connection = self._open()
                 self._create()
             cursor = self._connection.cursor()
             if not self.postgres:
-                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute("BEGIN" if read else "BEGIN IMMEDIATE")
             try:
                 yield cursor
                 self._connection.commit() if self.postgres else cursor.execute("COMMIT")
@@ -256,7 +285,7 @@ class CentralStore:
                 cursor.executemany(self._sql(UPSERT_DEVICE), [_device_values(s) for s in statuses])
 
     def devices(self) -> list[Device]:
-        with self._transaction() as cursor:
+        with self._transaction(read=True) as cursor:
             cursor.execute(
                 "SELECT site, device, role, state, version, faults, last_seen FROM devices "
                 "ORDER BY site, device"
@@ -279,6 +308,47 @@ class CentralStore:
             )
             rows = cursor.fetchall()
         return [Visit(*row) for row in rows]
+
+    def tallies(self, first: str, last: str, by: str, site: str | None = None) -> list[Tally]:
+        """The records of the days ``first`` to ``last`` (ISO dates, the lobbies' own days),
+        of every site or of ``site``, summed per ``by`` (a key of ``FIGURE_GROUPS``): two
+        queries that SQLite and PostgreSQL both run, on one snapshot of the table."""
+        column = FIGURE_GROUPS[by]
+        served = "outcome = 'served'"
+        where = "day BETWEEN ? AND ?" + (" AND site = ?" if site is not None else "")
+        sums = (
+            f"SELECT {column}, count(*), "
+            f"sum(CASE WHEN {served} THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN outcome = 'no_show' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN transfers > 0 THEN 1 ELSE 0 END), sum(waited_s), "
+            f"sum(CASE WHEN {served} THEN served_s ELSE NULL END), "
+            f"count(CASE WHEN {served} THEN served_s ELSE NULL END), "
+            "count(score), sum(CASE WHEN score = scale THEN 1 ELSE 0 END) "
+            f"FROM records WHERE {where} GROUP BY {column}"
+        )
+        waits = (
+            f"SELECT {column}, waited_s, count(*) FROM records WHERE {where} "
+            f"GROUP BY {column}, waited_s"
+        )
+        values = (first, last) if site is None else (first, last, site)
+        with self._transaction(read=True) as cursor:
+            if self.postgres:  # both queries see the same rows (SQLite's read does already)
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(self._sql(sums), values)
+            totals = cursor.fetchall()
+            cursor.execute(self._sql(waits), values)
+            counts = cursor.fetchall()
+        histograms: dict[str, dict[int, int]] = {}
+        for group, wait, n in counts:
+            histograms.setdefault(str(group), {})[int(wait)] = int(n)
+        return [
+            Tally(
+                str(r[0]),
+                histograms.get(str(r[0]), {}),
+                *(int(v or 0) for v in r[1:]),  # a sum is None over no rows, Decimal on PG
+            )
+            for r in totals
+        ]
 
     def count(self) -> int:
         """How many records are stored (the tests and the bench)."""

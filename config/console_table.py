@@ -15,7 +15,8 @@ from pathlib import Path
 
 from config.files import PASSPHRASE, client_certificate_problem
 from config.reader import Reader
-from config.settings import ConsoleSettings
+from config.settings import CentralConfig, ConsoleSettings
+from lobby.errors import ConfigError
 
 HOST_RE = re.compile(r"[A-Za-z0-9_.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]")
 LISTEN_EXPECTED = 'an address and port such as "127.0.0.1:8080" or "[::1]:8080"'
@@ -63,6 +64,21 @@ def _tls(r: Reader, base: Path) -> tuple[Path | None, Path | None]:
     return (cert, key) if why is None else (None, None)
 
 
+def _central(r: Reader, base: Path) -> CentralConfig | None:
+    """The collector's own config file, read and checked as ``callboard fleet`` reads it."""
+    path = r.path("central_config", base)
+    if path is None:
+        return None
+    from config.central_table import load_central  # it reads config.loader, which reads us
+
+    try:
+        return load_central(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            r.problem("central_config", str(path), f"the collector's central.toml, but {problem}")
+        return None
+
+
 def read_console(r: Reader, base: Path) -> ConsoleSettings:
     host, port = _listen(r)
     cert, key = _tls(r, base)
@@ -77,6 +93,7 @@ def read_console(r: Reader, base: Path) -> ConsoleSettings:
         behind_proxy=r.flag("behind_proxy", False),
         session_hours=r.number("session_hours", 12.0, 0.25, 24.0),
         request_expiry_s=r.integer("request_expiry_s", 30, 2, 600),
+        central=_central(r, base),
     )
     r.finish()
     return console

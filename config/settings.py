@@ -371,6 +371,9 @@ class ConsoleSettings:
     request_expiry_s: int = 30
     """A teller's press not taken by an engine within this is dropped by the broker, never
     applied late (MQTT 5 message expiry)."""
+    central: CentralConfig | None = None
+    """The network's collector (``central_config``: its central.toml): a manager then sees
+    the Network page, every site's devices and figures from the collector's database."""
 
     @property
     def https(self) -> bool:

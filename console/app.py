@@ -25,7 +25,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.settings import Config
-from console import manager, teller
+from console import manager, network, teller
 from console.accounts import Accounts
 from console.figures import minutes, share
 from console.guard import Guard, Refusal, wants_json
@@ -142,6 +142,7 @@ def make_app(
     routes = [
         *teller.routes(),
         *manager.routes(),
+        *network.routes(),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(

@@ -38,6 +38,7 @@ class Console:
             site=self.config.site,
             site_name=self.config.site_name.get("en") or self.config.site,
             version=self.version,
+            network=self.config.console.central is not None,
         )
         return self.templates.TemplateResponse(request, template, context, status_code=status)
 

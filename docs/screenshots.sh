@@ -35,6 +35,7 @@ $cb kiosk --config config/lobby.toml --screens docs --size 1080x1920 --time 2026
 $cb kiosk --config config/lobby.toml --screens docs --size 1280x800 --time 2026-11-25T10:15
 # The web console: a staged lobby photographed by headless chromium (1366x768 and a phone).
 .venv/bin/python -m tests.console.screenshots docs
+.venv/bin/python -m tests.console.network_stage docs    # the Network page, on a staged centre
 # The screen above counter 3: the Pi's touch display, 1024x600, 720p and a bar; its states.
 counter=(--config config/lobby.toml --layout counter --counter 3 --time 2026-11-25T10:15)
 serving=(--state docs/examples/counter-serving.json)
