@@ -92,6 +92,13 @@ class PrivateBroker:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int:
+        """The broker's process id (the benches read its CPU and memory from /proc)."""
+        if self._process is None:
+            raise BrokerError("the broker is not started")
+        return self._process.pid
+
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
             self._process.terminate()

@@ -126,6 +126,13 @@ class PrivatePostgres:
         return path.read_text(errors="replace") if path.exists() else ""
 
     @property
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        if self._process is None:
+            raise PostgresError("postgres is not started")
+        return self._process.pid
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -1,18 +1,22 @@
 """Brokers other than the session's mosquitto, started by the tests on free loopback ports:
-Debian's RabbitMQ with its MQTT plugin (the broker a bank may already run), and a central
-mosquitto with site brokers bridged to it (the branch network of issue 16)."""
+Debian's RabbitMQ with its MQTT plugin (the broker a bank may already run), a central
+mosquitto with site brokers bridged to it (the branch network of issue 16), and the WAN
+between them, which a test can cut."""
 
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Protocol
 
 from callboard.demo.broker import BrokerError, PrivateBroker, free_port
 
@@ -94,7 +98,12 @@ class PrivateRabbit:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def bridged_site(config_path: Path, port: int, central: PrivateBroker) -> PrivateBroker:
+class Reachable(Protocol):
+    host: str
+    port: int
+
+
+def bridged_site(config_path: Path, port: int, central: Reachable) -> PrivateBroker:
     """The site's own mosquitto on ``port``, bridged to ``central`` by the very section that
     ``callboard bridge-config`` writes for the config at ``config_path``."""
     where = f"{central.host}:{central.port}"
@@ -107,3 +116,88 @@ def bridged_site(config_path: Path, port: int, central: PrivateBroker) -> Privat
         check=True,
     )
     return PrivateBroker(port=port, extra_config=result.stdout).start()
+
+
+class _Link:
+    """One TCP connection through the WAN: the site's side and the centre's."""
+
+    def __init__(self, near: socket.socket, far: socket.socket, dark: bool) -> None:
+        self.near, self.far = near, far
+        self.dark = dark
+        """Bytes that cross a cut link are lost, as packets into a dead line are."""
+        self.closed = threading.Event()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.near.close()  # closing a closed socket is allowed
+        self.far.close()
+
+
+class WanLink:
+    """The WAN between a site and the centre: a TCP relay on a free loopback port that a test
+    can cut. Cut, every byte either way is dropped without a word (no reset, no close: the
+    line is dead, as when a router or a leased line fails), on the connections open then and
+    on any made meanwhile; QoS 1 messages sent into it are lost on the wire and only their
+    sender's queue has them. Restored, those connections are gone (as their TCP state is
+    after a real outage: the peers' keepalives or a router's reset end them) and new ones
+    pass again. The central broker and the collector beside it never notice the cut."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.host, self.port = self._server.getsockname()[:2]
+        self._links: list[_Link] = []
+        self._lock = threading.Lock()
+        self._up = True
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True, name="wan-accept").start()
+
+    def cut(self) -> None:
+        with self._lock:
+            self._up = False
+            for link in self._links:
+                link.dark = True
+
+    def restore(self) -> None:
+        with self._lock:
+            self._up = True
+            links, self._links = self._links, []
+        for link in links:
+            link.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self._server.close()
+        self.restore()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                near, _ = self._server.accept()
+            except OSError:
+                return
+            try:
+                far = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                near.close()  # the centre itself is down: a refused connection
+                continue
+            with self._lock:
+                link = _Link(near, far, dark=not self._up)
+                self._links.append(link)
+            threading.Thread(target=self._pump, args=(link,), daemon=True).start()
+
+    @staticmethod
+    def _pump(link: _Link) -> None:
+        ends = {link.near: link.far, link.far: link.near}
+        try:
+            while not link.closed.is_set():
+                readable, _, _ = select.select(list(ends), [], [], 0.2)
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        link.close()
+                        return
+                    if not link.dark:
+                        ends[sock].sendall(data)
+        except (OSError, ValueError):  # closed under us by restore()
+            link.close()
