@@ -20,7 +20,7 @@ from tests.conftest import Peer, Received, config_text, run_cli
 from tests.payloads import dumps
 
 TS = "2026-11-25T10:00:00+08:00"
-RESTARTS = int(os.environ.get("CALLBOARD_CRASH_RESTARTS", "6"))  # the long form: 30
+RESTARTS = int(os.environ.get("CALLBOARD_CRASH_RESTARTS", "4"))  # the long form: 30
 
 
 def engine_config(tmp_path: Path, site: str, port: int, device: str = "pi-1") -> Config:
