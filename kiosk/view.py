@@ -206,11 +206,33 @@ class KioskView:
             self._message(body, frame, ["not_available", "ask_guide"])
             return
         langs = ordered(self._languages, refused.lang or frame.lang)
-        lines = words("closed", langs)
-        if refused.opens is not None:
-            lines += [opens_text(refused.opens, frame.wall, lang) for lang in langs]
-        lines += words("see_you", langs)
-        self._message(body, frame, [], lines)
+        opens = (
+            [opens_text(refused.opens, frame.wall, lang) for lang in langs]
+            if refused.opens is not None
+            else []
+        )
+        self._closed(body, words("closed", langs), opens, words("see_you", langs))
+
+    def _closed(
+        self, body: pygame.Rect, title: list[str], opens: list[str], thanks: list[str]
+    ) -> None:
+        """The closed answer as the board's closed page says it: "closed" large, when the
+        lobby opens clear below it, the thank-you quiet at the foot."""
+        c, unit = self._colours, self.unit
+        card = body.inflate(-4 * unit, -4 * unit)
+        self.canvas.fill(card, c.panel_bg, radius=unit)
+        inner = card.inflate(-2 * unit, -2 * unit)
+        top, rest = split(inner, 0.42 if opens else 0.6)
+        middle, foot = split(rest, 0.62) if opens else (rest, rest)
+        parts = [(title, top, 0.62, c.page_title_fg, True)]
+        if opens:
+            parts.append((opens, middle, 0.42, c.hero_text_fg, True))
+        parts.append((thanks, foot, 0.32, c.panel_title_fg, False))
+        for lines, area, share, colour, bold in parts:
+            boxes = rows(area, len(lines))
+            size = self.canvas.common_size(lines, boxes[0], int(boxes[0].height * share), bold)
+            for line, box in zip(lines, boxes, strict=True):
+                self.canvas.put(line, box, size, colour, bold, "center", exact=True)
 
     def _message(
         self, body: pygame.Rect, frame: KioskFrame, keys: list[str], given: Sequence[str] = ()

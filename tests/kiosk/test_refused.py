@@ -59,6 +59,8 @@ def test_the_engines_refusal_is_shown_at_once_with_when_the_lobby_opens(
         pygame.image.save(surface, str(tmp_path / "kiosk-refused.png"))
         for line in ("We are closed now", "We open tomorrow at 00:00"):
             assert ocr_line(surface, drawn[line]) == line
+        thanks = drawn["Thank you for visiting. We look forward to seeing you."]
+        assert drawn["We are closed now"].height > 1.5 * thanks.height  # "closed" reads first
         assert printer.given == []  # nothing printed, nothing asked again
         assert len(peer.on(topics.ticket_refused)) == 1
         assert machine.until(lambda: isinstance(machine.kiosk.flow.state, Welcome), 5)
