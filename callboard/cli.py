@@ -210,6 +210,8 @@ def said_how(config: Config, call: CallEvent) -> str:
 
     audio = config.audio
     order = speaking_order(audio.languages, call.lang, audio.customer_language)
+    if not order:
+        return "the chime alone: [audio] languages is empty"
     line = f"said in {', '.join(order)}"
     if call.lang and call.lang not in order:
         line += f" (the ticket's {call.lang} is not spoken here)"

@@ -131,6 +131,30 @@ def test_say_writes_the_whole_announcement_as_it_would_be_played(tmp_path: Path)
     assert read_wav(tmp_path / "b.wav") == pcm  # from the clip cache: the same sound
 
 
+def test_a_counters_quiet_chime_is_the_chime_alone(tmp_path: Path) -> None:
+    """The counter screen's chime (README: enabled, no languages, a low volume): what the
+    customer at the counter hears is the chime, half a second, no words (the volume is the
+    player's, tested with the mixer in tests/audio)."""
+    from audio.pcm import RATE, read_wav, rms_dbfs
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('languages = ["zh", "en"]    # spoken', "languages = []    # spoken", 1)
+    text = text.replace("[display]\n", '[display]\nlayout = "counter"\ncounter = "3"\n', 1)
+    path, out = tmp_path / "counter.toml", tmp_path / "chime.wav"
+    path.write_text(text.replace("volume = 0.8 ", "volume = 0.3 ", 1), encoding="utf-8")
+    result = run_cli("say", "--config", str(path), "--ticket", "A023", "--counter", "3", "--out",
+                     str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "the chime alone" in result.stdout
+    pcm = read_wav(out)
+    seconds = len(pcm) / (RATE * 2)
+    assert 0.3 < seconds < 1.0, seconds  # the chime, no words, said once
+    assert rms_dbfs(pcm) > -30  # it is there
+    config = load_config(path)
+    assert (config.display.layout, config.audio.languages) == ("counter", ())
+    assert config.audio.volume_at("10:00") == 0.3
+
+
 def test_say_refuses_a_ticket_that_is_not_one(tmp_path: Path) -> None:
     result = run_cli(
         "say",

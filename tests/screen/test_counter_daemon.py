@@ -18,6 +18,7 @@ from display.text import TextCache
 from lobby.board import BoardState
 from lobby.counter_page import CLOSED, SERVING, CounterLook
 from mqtt_client import Topics
+from tests import payloads
 from tests.conftest import DaemonProcess, Peer, ocr_line, readings, wait_until
 from tests.engine.test_service import TS, Running, engine_config
 
@@ -94,3 +95,45 @@ def test_counter_3s_screen_shows_its_call_and_its_pause_and_not_counter_2s(
         assert "Traceback" not in daemon.log() and "spoken" not in daemon.log()
     finally:
         engine.stop()
+
+
+def test_a_counter_screen_with_the_quiet_chime_rings_for_its_own_calls_only(
+    start_daemon, peer: Peer, site: str, tmp_path: Path
+) -> None:
+    """README's quiet chime at the counter: `[audio] enabled`, no languages, a low volume.
+    Counter 3's call rings once (the chime alone, heard on SDL's disk output) and is
+    acknowledged spoken; counter 2's call neither rings nor is acknowledged here."""
+    from audio.pcm import RATE
+
+    topics = Topics("callboard", site)
+    peer.subscribe(topics.ack("counter-3"))
+    peer.subscribe(topics.status("counter-3"))
+    sound = tmp_path / "counter-3" / "speaker.raw"
+
+    def chime_only(text: str) -> str:
+        text = counter_screen(text).replace("enabled = false", "enabled = true", 1)
+        text = text.replace('languages = ["zh", "en"]    # spoken', "languages = []  # spoken", 1)
+        return text.replace("volume = 0.8 ", "volume = 0.3 ", 1)
+
+    daemon = start_daemon(
+        "counter-3",
+        env={"SDL_AUDIODRIVER": "disk", "SDL_DISKAUDIOFILE": str(sound)},
+        edit=chime_only,
+    )
+    peer.wait_for(topics.status("counter-3"), lambda m: m.json()["state"] == "online", 20)
+    peer.publish(topics.call, payloads.call("A002", "2", "c-two"))
+    peer.publish(topics.call, payloads.call("A001", "3", "c-three"))
+    spoken = peer.wait_for(topics.ack("counter-3"), lambda m: m.json()["event"] == "spoken", 15)
+    assert [m.json()["call_id"] for m in spoken if m.json()["event"] == "spoken"] == ["c-three"]
+    time.sleep(5.0)  # words after a chime would be playing by now (the ack comes at its start)
+    acked = {m.json()["call_id"] for m in peer.on(topics.ack("counter-3"))}
+    assert acked == {"c-three"}, acked  # counter 2's call is not this screen's
+    raw = sound.read_bytes()
+    loud = [
+        i
+        for i in range(0, len(raw) - 441 * 2, 441 * 2)  # 20 ms windows, 16-bit mono at 22050 Hz
+        if max(abs(v) for v in memoryview(raw[i : i + 441 * 2]).cast("h")) > 300
+    ]
+    heard_s = len(loud) * 441 / RATE
+    assert 0.2 < heard_s < 1.2, heard_s  # the chime once (about 0.55 s), no words after it
+    assert daemon.alive and "Traceback" not in daemon.log()
