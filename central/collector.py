@@ -66,6 +66,7 @@ class Collector:
         self._stopped = threading.Event()
         self._connected = threading.Event()
         self._connection = 0
+        self._told_unreachable = False
         self.stored = 0
         """Messages committed (records and statuses), for the log and the tests."""
         self.dropped = 0
@@ -82,6 +83,7 @@ class Collector:
             _LOG.warning("the central broker refused the collector: %s", reason)
             return
         self._connection += 1
+        self._told_unreachable = False
         for topic in network_subscriptions(self._root):
             client.subscribe(topic, qos=1)
         self._connected.set()
@@ -92,6 +94,17 @@ class Collector:
             self._config.mqtt.port,
             self.store.where,
         )
+
+    def _on_connect_fail(self, _c: Any, _u: Any) -> None:
+        """No broker answered (not yet up, a wrong host, the network): said once, not at
+        every retry; paho goes on trying every 1 to 30 s."""
+        if not self._told_unreachable:
+            self._told_unreachable = True
+            _LOG.warning(
+                "the central broker at %s:%d does not answer; trying again every few seconds",
+                self._config.mqtt.host,
+                self._config.mqtt.port,
+            )
 
     def _on_disconnect(self, *_args: Any) -> None:
         if self._connected.is_set() and not self._stopped.is_set():
@@ -121,8 +134,15 @@ class Collector:
         )
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_message = self._on_message
         client.reconnect_delay_set(1, 30)
+        _LOG.info(
+            "the collector starts: central broker %s:%d, database %s",
+            settings.host,
+            settings.port,
+            self.store.where,
+        )
         client.connect_async(
             settings.host,
             settings.port,

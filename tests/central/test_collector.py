@@ -5,6 +5,8 @@ restarted in the middle of a stream."""
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,28 @@ def test_postgresql_restarted_mid_stream_loses_and_doubles_nothing(
     assert 1 <= away <= 2, log  # once per collector that met it away, not once per retry
     # The killed one never saw it back; the second says so if it met it away too.
     assert log.count("the database is back after") == away - 1, log
+
+
+def test_a_collector_started_before_its_broker_says_so_once_then_collects(
+    tmp_path: Path, root: str, peer: Peer
+) -> None:
+    """A centre's server rebooted, the collector up before the broker: one line saying the
+    broker does not answer (not one per retry), then it collects once the broker is there."""
+    from callboard.demo.broker import PrivateBroker, free_port
+    from tests.central.conftest import CollectorProcess, central_text
+
+    port = free_port()
+    config = tmp_path / "central.toml"
+    config.write_text(central_text(root, port, f"sqlite://{tmp_path / 'c.sqlite3'}", "c-early"))
+    collector = CollectorProcess(config, tmp_path / "collect.log")
+    try:
+        line = f"the central broker at 127.0.0.1:{port} does not answer"
+        assert wait_until(lambda: line in collector.log(), 10), collector.log()
+        time.sleep(3)  # paho retried meanwhile
+        assert collector.log().count(line) == 1, collector.log()
+        with PrivateBroker(port=port) as broker:
+            assert broker.port == port
+            assert wait_until(lambda: "collecting " in collector.log(), 40), collector.log()
+    finally:
+        collector.stop()
+    assert "Traceback" not in collector.log()
