@@ -3,6 +3,7 @@ against a real mosquitto and the real queue engine, read off its frames by tesse
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from datetime import datetime
@@ -29,7 +30,7 @@ def counter_screen(text: str) -> str:
     """The example, as the screen above counter 3 (the Pi's touch display), silent."""
     screen = 'width = 800\nheight = 480\nlayout = "counter"\ncounter = "3"'
     text = text.replace("width = 0\nheight = 0", screen)
-    return text.replace("enabled = true", "enabled = false", 1)
+    return re.sub(r"^enabled = true", "enabled = false", text, count=1, flags=re.M)
 
 
 def frame(daemon: DaemonProcess, workdir: Path) -> pygame.Surface:
