@@ -22,7 +22,7 @@ from display.closed import ClosedCard, ThankYou, WeekHours
 from display.footer import Footer
 from display.layout import Layout, board_layout
 from display.notices import Marquee, Pages
-from display.regions import Frame, Header, Hero, Recent, Region
+from display.regions import Frame, Header, Hero, Recent, Region, paint_regions
 from display.text import TextCache
 from lobby.board import BoardState
 from lobby.contract import BoardCall
@@ -131,19 +131,7 @@ class BoardPainter:
         shape = (bool(frame.notice.marquee), bool(frame.notice.pages), closed)
         if shape != self._shape:
             self._arrange(*shape)
-        dirty: list[pygame.Rect] = []
-        for region in self.regions:
-            key = region.key(frame)
-            if self._keys.get(region.name, self) == key:
-                continue
-            self._keys[region.name] = key
-            rect: pygame.Rect = getattr(self.layout, region.name)
-            self._canvas.begin(surface, region.name)
-            surface.set_clip(rect)
-            region.paint(self._canvas, rect, frame)
-            surface.set_clip(None)
-            dirty.append(rect)
-        return dirty
+        return paint_regions(self.regions, self.layout, self._keys, self._canvas, surface, frame)
 
     def next_change(self, frame: Frame) -> float:
         """When some region next changes by itself (monotonic seconds), or ``inf``."""

@@ -21,7 +21,7 @@ import pygame
 from config.settings import Config
 from config.theme import Colour, Theme
 from display.canvas import REHEARSAL, Canvas, Fill, Placed, cols, rows, split, split_h
-from display.regions import Frame, Region
+from display.regions import Frame, Region, paint_regions
 from display.text import TextCache
 from display.words import date_text, words
 from lobby.board import BoardState
@@ -370,20 +370,8 @@ class CounterPainter:
         self._keys.clear()
 
     def paint(self, surface: pygame.Surface, frame: Frame) -> list[pygame.Rect]:
-        dirty: list[pygame.Rect] = []
         self._shown = frame.counter or NO_LOOK
-        for region in self.regions:
-            key = region.key(frame)
-            if self._keys.get(region.name, self) == key:
-                continue
-            self._keys[region.name] = key
-            rect: pygame.Rect = getattr(self.layout, region.name)
-            self._canvas.begin(surface, region.name)
-            surface.set_clip(rect)
-            region.paint(self._canvas, rect, frame)
-            surface.set_clip(None)
-            dirty.append(rect)
-        return dirty
+        return paint_regions(self.regions, self.layout, self._keys, self._canvas, surface, frame)
 
     def next_change(self, frame: Frame) -> float:
         """The page's own changes (the flash, the invitation) are the counter part's to

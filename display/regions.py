@@ -367,3 +367,31 @@ class Recent(Region):
             texts = [group[line] for group in names if line < len(group)]
             sizes.append(canvas.common_size(texts, box, most, min_size=max(10, most * 3 // 5)))
         return sizes
+
+
+_UNPAINTED = object()  # equal to no region's key: a region never painted is painted
+
+
+def paint_regions(
+    regions: Sequence[Region],
+    layout: object,
+    keys: dict[str, Hashable],
+    canvas: Canvas,
+    surface: pygame.Surface,
+    frame: Frame,
+) -> list[pygame.Rect]:
+    """Paint the regions whose key changed since their last paint (``keys`` remembers them),
+    each clipped to its rect in ``layout``; the rects painted, for the display to update."""
+    dirty: list[pygame.Rect] = []
+    for region in regions:
+        key = region.key(frame)
+        if keys.get(region.name, _UNPAINTED) == key:
+            continue
+        keys[region.name] = key
+        rect: pygame.Rect = getattr(layout, region.name)
+        canvas.begin(surface, region.name)
+        surface.set_clip(rect)
+        region.paint(canvas, rect, frame)
+        surface.set_clip(None)
+        dirty.append(rect)
+    return dirty

@@ -144,3 +144,16 @@ def tone_in(pcm: bytes, span: tuple[int, int], tones: dict[str, float]) -> tuple
     best = max(powers, key=powers.__getitem__)
     energy = sum(v * v for v in middle) * len(middle) / 2
     return best, powers[best] / energy if energy else 0.0
+
+
+# The clips that say A023 to counter 3 in Mandarin, in the order they are heard.
+A023_ZH_CLIPS = [
+    "zh-phrase-请",
+    "zh-letter-A",
+    "zh-digit-0",
+    "zh-digit-2",
+    "zh-digit-3",
+    "zh-phrase-号客户到",
+    "zh-counter-3",
+    "zh-phrase-办理业务",
+]

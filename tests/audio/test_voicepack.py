@@ -30,19 +30,9 @@ from audio.voicepack import clip_specs, load_pack
 from config import EXAMPLE, load_config
 from lobby.contract import parse_call
 from screen.voice import needed_tokens, pack_clips, voices
-from tests.tone_pack import make_pack, segments, tone_in, write_tone
+from tests.tone_pack import A023_ZH_CLIPS, make_pack, segments, tone_in, write_tone
 
 A023_ZH = ["请", "A", "零", "二", "三", "号客户到", "3号窗口", "办理业务"]
-A023_ZH_CLIPS = [
-    "zh-phrase-请",
-    "zh-letter-A",
-    "zh-digit-0",
-    "zh-digit-2",
-    "zh-digit-3",
-    "zh-phrase-号客户到",
-    "zh-counter-3",
-    "zh-phrase-办理业务",
-]
 
 
 def call(ticket: str = "A023", counter: str = "3"):

@@ -11,19 +11,9 @@ from config import EXAMPLE, load_config
 from mqtt_client import Topics
 from screen.voice import needed_tokens
 from tests import payloads
+from tests.audio.test_voicepack import A023_ZH_CLIPS
 from tests.conftest import Peer, wait_until
 from tests.tone_pack import make_pack, segments, tone_in
-
-A023_ZH_CLIPS = [
-    "zh-phrase-请",
-    "zh-letter-A",
-    "zh-digit-0",
-    "zh-digit-2",
-    "zh-digit-3",
-    "zh-phrase-号客户到",
-    "zh-counter-3",
-    "zh-phrase-办理业务",
-]
 
 
 @pytest.mark.slow  # about 11 s: a daemon, its pack, a call said
